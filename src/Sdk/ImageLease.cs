@@ -1,0 +1,179 @@
+using System.Diagnostics.CodeAnalysis;
+using ImageLock.Engine;
+using ImageLock.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace ImageLock;
+
+/// <summary>
+/// A held grant on one image: one open file description carrying read locks on bytes 100+i (perm) and 200+i
+/// (unshare), taken and checked exactly as QEMU's file-posix driver does. Released on <see cref="Dispose"/>; a
+/// forgotten lease is released when its descriptor is finalized.
+/// </summary>
+public sealed partial class ImageLease : IDisposable, IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly LockApi? _api;
+    private OpenedImage _image;
+    private LockBits _held;
+    private bool _released;
+
+    private ImageLease(string path, OpenedImage image, LockApi? api, LockBits held, Perm perm, Unshare unshare, LockingMode locking)
+    {
+        ImagePath = path;
+        _image = image;
+        _api = api;
+        _held = held;
+        Perm = perm;
+        Unshare = unshare;
+        Locking = locking;
+        Access = new ImageAccess(this);
+    }
+
+    /// <summary>The image, as the caller named it.</summary>
+    public string ImagePath { get; }
+
+    /// <summary>The permissions this lease uses.</summary>
+    public Perm Perm { get; private set; }
+
+    /// <summary>The permissions this lease forbids to others.</summary>
+    public Unshare Unshare { get; private set; }
+
+    /// <summary>The lock calls this lease uses.</summary>
+    public LockingMode Locking { get; }
+
+    /// <summary>The capability: I/O on the image that the grant allows.</summary>
+    public ImageAccess Access { get; }
+
+    /// <summary>True once the lease has been released.</summary>
+    public bool IsReleased => Volatile.Read(ref _released);
+
+    /// <summary>The lock bytes actually held right now (for tests and status).</summary>
+    internal LockBits HeldBytes { get { lock (_gate) return _held; } }
+
+    internal SafeFileHandle Handle
+    {
+        get
+        {
+            if (IsReleased)
+                throw new ObjectDisposedException(nameof(ImageLease), $"The lease on [{ImagePath}] has been released; acquire a new one.");
+            return _image.Handle;
+        }
+    }
+
+    /// <summary>Acquires <paramref name="perm"/>/<paramref name="unshare"/> on the image, failing at once on a conflict as QEMU does.</summary>
+    /// <exception cref="ImageLockConflictException">Another user holds a conflicting grant; the message is QEMU's.</exception>
+    /// <exception cref="ImageLockException">The image cannot be opened or locked.</exception>
+    public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare = Unshare.None) =>
+        Acquire(imagePath, perm, unshare, ImageLockOptions.Default);
+
+    /// <summary>Acquires, waiting for a conflicting holder as <paramref name="wait"/> says.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting; nothing is held.</exception>
+    public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare, LockWait wait, CancellationToken cancellationToken = default) =>
+        Acquire(imagePath, perm, unshare, ImageLockOptions.Default with { Wait = wait }, cancellationToken);
+
+    /// <summary>Acquires with explicit options (locking mode, wait policy).</summary>
+    public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare, ImageLockOptions options, CancellationToken cancellationToken = default)
+    {
+        var attempt = Attempt.Start(imagePath, perm, unshare, options);
+        try
+        {
+            var failure = attempt.TryLock();
+            var backoff = new Backoff(options.Wait);
+            while (failure is { IsConflict: true } && backoff.TryNext(out var delay))
+            {
+                cancellationToken.WaitHandle.WaitOne(delay);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (attempt.LooksClear()) failure = attempt.TryLock();
+            }
+            return attempt.Finish(failure);
+        }
+        catch
+        {
+            attempt.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>Acquires asynchronously, waiting for a conflicting holder as <paramref name="wait"/> says (default: fail at once).</summary>
+    public static ValueTask<ImageLease> AcquireAsync(string imagePath, Perm perm, Unshare unshare = Unshare.None,
+        LockWait? wait = null, CancellationToken cancellationToken = default) =>
+        AcquireAsync(imagePath, perm, unshare, ImageLockOptions.Default with { Wait = wait ?? LockWait.None }, cancellationToken);
+
+    /// <summary>Acquires asynchronously with explicit options.</summary>
+    public static async ValueTask<ImageLease> AcquireAsync(string imagePath, Perm perm, Unshare unshare,
+        ImageLockOptions options, CancellationToken cancellationToken = default)
+    {
+        var attempt = Attempt.Start(imagePath, perm, unshare, options);
+        try
+        {
+            var failure = attempt.TryLock();
+            var backoff = new Backoff(options.Wait);
+            while (failure is { IsConflict: true } && backoff.TryNext(out var delay))
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                if (attempt.LooksClear()) failure = attempt.TryLock();
+            }
+            return attempt.Finish(failure);
+        }
+        catch
+        {
+            attempt.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>Tries once, as QEMU does. A conflict returns false with QEMU's message in <paramref name="conflict"/>;
+    /// any other failure (missing file, unsupported filesystem) still throws.</summary>
+    public static bool TryAcquire(string imagePath, Perm perm, Unshare unshare,
+        [NotNullWhen(true)] out ImageLease? lease, [NotNullWhen(false)] out ImageLockConflictException? conflict)
+    {
+        try
+        {
+            lease = Acquire(imagePath, perm, unshare);
+            conflict = null;
+            return true;
+        }
+        catch (ImageLockConflictException e)
+        {
+            lease = null;
+            conflict = e;
+            return false;
+        }
+    }
+
+    /// <summary>Releases the lease: unlocks every byte, then closes the descriptor. Idempotent and thread-safe.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_released) return;
+            Volatile.Write(ref _released, true);
+            if (_api is LockApi api)
+                LockProtocol.Apply(_image.Fd, api, ref _held, LockBits.Empty, unlock: true); // close() drops whatever this misses
+            _image.Dispose();
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{ImagePath}: perm={PermNames.Format(Perm)} unshare={PermNames.Format(Unshare)}{(IsReleased ? " (released)" : "")}";
+
+    /// <summary>QEMU opens O_RDWR only when the grant writes or resizes (raw_reconfigure_getfd).</summary>
+    internal static bool NeedsReadWrite(Perm perm) => (perm & (Perm.Write | Perm.WriteUnchanged | Perm.Resize)) != 0;
+
+    internal static void ValidateGrant(Perm perm, Unshare unshare)
+    {
+        if ((perm & ~Perm.All) != 0)
+            throw new ArgumentOutOfRangeException(nameof(perm), perm, $"Perm 0x{(int)perm:x} has bits outside Perm.All (0xf); bytes 104/204 are never used.");
+        if ((unshare & ~Unshare.All) != 0)
+            throw new ArgumentOutOfRangeException(nameof(unshare), unshare, $"Unshare 0x{(int)unshare:x} has bits outside Unshare.All (0xf); bytes 104/204 are never used.");
+    }
+}

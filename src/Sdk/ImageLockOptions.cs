@@ -1,0 +1,14 @@
+namespace ImageLock;
+
+/// <summary>Options of an acquisition beyond the grant.</summary>
+public sealed record ImageLockOptions
+{
+    /// <summary>The defaults: OFD locks, fail at once.</summary>
+    public static readonly ImageLockOptions Default = new();
+
+    /// <summary>Which lock calls to use (default <see cref="LockingMode.Ofd"/>).</summary>
+    public LockingMode Locking { get; init; } = LockingMode.Ofd;
+
+    /// <summary>How to wait for a conflicting holder (default: fail at once).</summary>
+    public LockWait Wait { get; init; } = LockWait.None;
+}

@@ -1,0 +1,91 @@
+using ImageLock.Engine;
+using ImageLock.Interop;
+
+namespace ImageLock;
+
+/// <summary>
+/// Who uses and who forbids what on an image. <see cref="Probe"/> tests each byte with F_OFD_GETLK only:
+/// it takes no lock and can never make QEMU fail.
+/// </summary>
+public sealed class ImageStatus
+{
+    private ImageStatus(string path, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
+        IReadOnlyList<LockHolder> holders, bool holdersComplete)
+    {
+        ImagePath = path;
+        Perm = perm;
+        Unshare = unshare;
+        LegacyPerm = legacyPerm;
+        LegacyUnshare = legacyUnshare;
+        Holders = holders;
+        HoldersComplete = holdersComplete;
+    }
+
+    /// <summary>The image, as the caller named it.</summary>
+    public string ImagePath { get; }
+
+    /// <summary>Permission bytes (100+i) held by anyone other than the prober.</summary>
+    public Perm Perm { get; }
+
+    /// <summary>Unshare bytes (200+i) held by anyone other than the prober.</summary>
+    public Unshare Unshare { get; }
+
+    /// <summary>Byte 104 (QEMU &lt;= 6.2's "change children" perm) is held.</summary>
+    public bool LegacyPerm { get; }
+
+    /// <summary>Byte 204 (QEMU &lt;= 6.2's "change children" unshare) is held.</summary>
+    public bool LegacyUnshare { get; }
+
+    /// <summary>The processes holding bytes, with pid, descriptor and command line, as far as /proc shows them.</summary>
+    public IReadOnlyList<LockHolder> Holders { get; }
+
+    /// <summary>False when some of /proc could not be read (another user's processes without root), so
+    /// <see cref="Holders"/> may miss someone; the byte state is complete either way.</summary>
+    public bool HoldersComplete { get; }
+
+    /// <summary>True when no byte of the protocol is held.</summary>
+    public bool IsFree => Perm == Perm.None && Unshare == Unshare.None && !LegacyPerm && !LegacyUnshare;
+
+    /// <summary>Would an acquisition of <paramref name="perm"/>/<paramref name="unshare"/> pass QEMU's check now?
+    /// Returns the conflict QEMU would report first, or null.</summary>
+    public (Perm Permission, bool Shared)? WouldConflict(Perm perm, Unshare unshare)
+    {
+        for (int i = 0; i < PermNames.Count; i++)
+            if (((int)perm & (int)Unshare & (1 << i)) != 0) return ((Perm)(1 << i), false);
+        for (int i = 0; i < PermNames.Count; i++)
+            if (((int)unshare & (int)Perm & (1 << i)) != 0) return ((Perm)(1 << i), true);
+        return null;
+    }
+
+    /// <summary>Probes <paramref name="imagePath"/>: which bytes others hold, and who holds them.</summary>
+    /// <exception cref="ImageLockException">The image cannot be opened, or is not a regular file or block device.</exception>
+    public static ImageStatus Probe(string imagePath, bool identifyHolders = true)
+    {
+        using var image = ImageOpener.Open(imagePath, readWrite: false);
+        var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
+        int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
+        int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
+        bool complete = true;
+        IReadOnlyList<LockHolder> holders = identifyHolders && ((perm | unshare) != 0 || legacyPerm || legacyUnshare)
+            ? HolderScan.Find(image.Device, image.Inode, out complete)
+            : [];
+        return new ImageStatus(imagePath, (Perm)perm, (Unshare)unshare, legacyPerm, legacyUnshare, holders, complete);
+    }
+
+    private static int ProbeBytes(string path, int fd, LockApi api, int baseByte, out bool legacy)
+    {
+        int bits = 0;
+        legacy = false;
+        for (int i = 0; i <= PermNames.Count; i++)
+        {
+            int err = Syscalls.TestLock(fd, api, baseByte + i, 1, out var probe);
+            if (err != 0)
+                throw new ImageLockUnsupportedException(path,
+                    $"Failed to test byte {baseByte + i} of [{path}]: {Syscalls.Describe(err)}. The filesystem may not support byte-range locks.", err);
+            if (!probe.Held) continue;
+            if (i == PermNames.Count) legacy = true;
+            else bits |= 1 << i;
+        }
+        return bits;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ImageLock.Interop;
+
+/// <summary>
+/// Every libc call the engine makes, in one thin file. Lock calls never block (SETLK, never SETLKW)
+/// and are retried on EINTR. Returns 0 or a positive errno; no exceptions here.
+/// </summary>
+internal static unsafe class Syscalls
+{
+    /// <summary>Fault-injection seam for tests: errors the kernel rarely gives (EINTR, ENOLCK).
+    /// Called before each fcntl lock call; a non-zero result is returned as that call's errno.</summary>
+    internal static Func<LockCall, int>? InjectFault;
+
+    public static int Open(string path, bool readWrite, out int fd)
+    {
+        int flags = (readWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+        byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            do fd = open(p, flags, 0);
+            while (fd < 0 && errno == EINTR);
+        }
+        if (fd < 0) return errno;
+        // O_NONBLOCK only keeps open() from hanging on a FIFO; regular I/O must block normally.
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        return 0;
+    }
+
+    public static int Close(int fd) => close(fd) < 0 ? errno : 0;
+
+    public static int FileType(int fd, out FileKind kind, out ulong device, out ulong inode)
+    {
+        stat st;
+        kind = FileKind.Other; device = 0; inode = 0;
+        if (fstat(fd, &st) < 0) return errno;
+        device = st.st_dev; inode = st.st_ino;
+        kind = S_ISREG(st.st_mode) ? FileKind.Regular
+             : S_ISBLK(st.st_mode) ? FileKind.BlockDevice
+             : S_ISDIR(st.st_mode) ? FileKind.Directory
+             : S_ISCHR(st.st_mode) ? FileKind.CharacterDevice
+             : S_ISFIFO(st.st_mode) ? FileKind.Fifo
+             : S_ISSOCK(st.st_mode) ? FileKind.Socket
+             : FileKind.Other;
+        return 0;
+    }
+
+    /// <summary>fcntl(SETLK) of one byte range with F_RDLCK or F_UNLCK.</summary>
+    public static int SetLock(int fd, LockApi api, short type, long start, long length = 1)
+    {
+        var call = new LockCall(fd, api, api.SetCommand, type, start, length);
+        flock fl = default;
+        fl.l_type = type;
+        fl.l_whence = 0; // SEEK_SET
+        fl.l_start = start;
+        fl.l_len = length;
+        return Fcntl(call, &fl);
+    }
+
+    /// <summary>fcntl(GETLK) with F_WRLCK: would a write lock on the range conflict, i.e. does any other
+    /// open file description (OFD) or process (POSIX) hold a lock on it? Returns the first conflicting lock.</summary>
+    public static int TestLock(int fd, LockApi api, long start, long length, out LockProbe probe)
+    {
+        var call = new LockCall(fd, api, api.GetCommand, F_WRLCK, start, length);
+        flock fl = default;
+        fl.l_type = (short)F_WRLCK;
+        fl.l_whence = 0;
+        fl.l_start = start;
+        fl.l_len = length;
+        int err = Fcntl(call, &fl);
+        probe = err == 0 && fl.l_type != F_UNLCK
+            ? new LockProbe(true, fl.l_type == F_WRLCK, fl.l_start, fl.l_len, fl.l_pid)
+            : default;
+        return err;
+    }
+
+    private static int Fcntl(LockCall call, flock* fl)
+    {
+        while (true)
+        {
+            int err = InjectFault?.Invoke(call) ?? 0;
+            if (err == 0)
+                err = fcntl(call.Fd, call.Command, fl) < 0 ? errno : 0;
+            if (err != EINTR) return err;
+        }
+    }
+
+    public static int ReadAt(int fd, Span<byte> buffer, long offset, out int read)
+    {
+        fixed (byte* p = buffer)
+        {
+            long n;
+            do n = pread(fd, p, buffer.Length, offset);
+            while (n < 0 && errno == EINTR);
+            read = n < 0 ? 0 : (int)n;
+            return n < 0 ? errno : 0;
+        }
+    }
+
+    public static int Truncate(int fd, long length)
+    {
+        int rc;
+        do rc = ftruncate(fd, length);
+        while (rc < 0 && errno == EINTR);
+        return rc < 0 ? errno : 0;
+    }
+
+    public static int Sync(int fd) => fsync(fd) < 0 ? errno : 0;
+
+    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    public static bool HasOfdLocks { get; } = ProbeOfd();
+
+    /// <summary>QEMU's qemu_probe_lock_ops(): F_OFD_GETLK on /dev/null tells whether the kernel has OFD locks.</summary>
+    private static bool ProbeOfd()
+    {
+        if (Open("/dev/null", readWrite: false, out int fd) != 0) return false;
+        try { return TestLock(fd, LockApi.Ofd, 0, 0, out _) == 0; }
+        finally { Close(fd); }
+    }
+}
+
+internal enum FileKind { Regular, BlockDevice, Directory, CharacterDevice, Fifo, Socket, Other }
+
+/// <summary>The fcntl commands of one lock family.</summary>
+internal readonly record struct LockApi(int SetCommand, int GetCommand, string Name)
+{
+    public static readonly LockApi Ofd = new(F_OFD_SETLK, F_OFD_GETLK, "OFD");
+    public static readonly LockApi Posix = new(6 /* F_SETLK */, 5 /* F_GETLK */, "POSIX");
+    public bool IsOfd => SetCommand == Ofd.SetCommand;
+}
+
+/// <summary>One fcntl lock call, as the fault-injection seam sees it.</summary>
+internal readonly record struct LockCall(int Fd, LockApi Api, int Command, int Type, long Start, long Length)
+{
+    public bool IsSet => Command == Api.SetCommand;
+}
+
+/// <summary>What F_GETLK found: the first lock that would conflict with a write lock.</summary>
+internal readonly record struct LockProbe(bool Held, bool Exclusive, long Start, long Length, int Pid);
+
+internal static class LockTypes
+{
+    public static readonly short Read = (short)F_RDLCK;
+    public static readonly short Unlock = (short)F_UNLCK;
+    public static int EAGAIN => LibC.EAGAIN;
+    public static int EACCES => LibC.EACCES;
+    public static int EINTR => LibC.EINTR;
+    public static int ENOLCK => LibC.ENOLCK;
+    public static int EINVAL => LibC.EINVAL;
+    public static int EOPNOTSUPP => LibC.EOPNOTSUPP;
+    public static int ENOENT => LibC.ENOENT;
+    public static int EISDIR => LibC.EISDIR;
+}
