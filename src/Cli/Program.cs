@@ -1,0 +1,58 @@
+namespace ImageLock.Cli;
+
+/// <summary>Entry point: dispatches to the commands. Exit codes: 0 ok, 1 lock conflict, 2 usage or open error,
+/// otherwise the exit status of the command run by <c>hold</c>.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Out.Write(Usage.Main);
+            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
+        }
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "status" => StatusCommand.Run(rest, Console.Out),
+                "hold" => HoldCommand.Run(rest),
+                "demo" => DemoCommand.Run(rest, Console.Out),
+                "--version" => Version(),
+                _ => Fail($"unknown command '{args[0]}'", Usage.Main),
+            };
+        }
+        catch (UsageException e)
+        {
+            return Fail(e.Message, e.Usage);
+        }
+    }
+
+    private static int Version()
+    {
+        Console.Out.WriteLine($"imagelock {typeof(Program).Assembly.GetName().Version?.ToString(3)}");
+        return ExitCodes.Ok;
+    }
+
+    internal static int Fail(string message, string usage)
+    {
+        Console.Error.WriteLine($"imagelock: {message}");
+        Console.Error.Write(usage);
+        return ExitCodes.Usage;
+    }
+}
+
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Conflict = 1;
+    public const int Usage = 2;
+    public const int CommandNotFound = 127;
+}
+
+/// <summary>A command line that cannot be run; printed with the command's usage, exit status 2.</summary>
+internal sealed class UsageException(string message, string usage) : Exception(message)
+{
+    public string Usage { get; } = usage;
+}

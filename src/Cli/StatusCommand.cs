@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ImageLock.Cli;
+
+/// <summary><c>imagelock status</c>: lslocks(8) for QEMU images.</summary>
+internal static class StatusCommand
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        bool json = false;
+        var images = new List<string>();
+        foreach (var arg in args)
+        {
+            if (arg is "-h" or "--help") { output.Write(Usage.Status); return ExitCodes.Ok; }
+            if (arg == "--json") json = true;
+            else if (arg.StartsWith('-') && arg != "-") throw new UsageException($"status: unknown option '{arg}'", Usage.Status);
+            else images.Add(arg);
+        }
+        if (images.Count == 0) throw new UsageException("status: no image given", Usage.Status);
+
+        var results = new List<(string Path, ImageStatus? Status, string? Error)>();
+        foreach (var image in images)
+        {
+            try { results.Add((image, ImageStatus.Probe(image), null)); }
+            catch (ImageLockException e) { results.Add((image, null, e.Message)); }
+        }
+
+        if (json) output.WriteLine(Json(results));
+        else WriteText(output, results);
+        foreach (var r in results)
+            if (r.Error is not null) Console.Error.WriteLine($"imagelock: {r.Error}");
+        return results.Any(r => r.Error is not null) ? ExitCodes.Usage : ExitCodes.Ok;
+    }
+
+    private static void WriteText(TextWriter output, List<(string Path, ImageStatus? Status, string? Error)> results)
+    {
+        bool several = results.Count > 1;
+        foreach (var (path, status, _) in results)
+        {
+            if (status is null) continue;
+            if (several) output.WriteLine($"image={path}");
+            output.WriteLine($"perm={PermNames.Format(status.Perm)}");
+            output.WriteLine($"unshare={PermNames.Format(status.Unshare)}");
+            if (status.LegacyPerm || status.LegacyUnshare)
+                output.WriteLine("legacy=" + (status.LegacyPerm ? "104" : "") + (status.LegacyPerm && status.LegacyUnshare ? "," : "") +
+                    (status.LegacyUnshare ? "204" : "") + " (QEMU <= 6.2 graph-mod bytes)");
+            if (status.Holders.Count > 0) output.Write(HolderTable.Format(status.Holders));
+            else if (!status.IsFree) output.WriteLine("holders: not identified (" + (status.HoldersComplete ? "on another host, e.g. NFS" : "/proc not readable; run as root") + ")");
+            if (several) output.WriteLine();
+        }
+    }
+
+    private static string Json(List<(string Path, ImageStatus? Status, string? Error)> results)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var (path, status, error) in results)
+            {
+                w.WriteStartObject();
+                w.WriteString("image", path);
+                if (status is null) w.WriteString("error", error);
+                else
+                {
+                    WriteList(w, "perm", (int)status.Perm);
+                    WriteList(w, "unshare", (int)status.Unshare);
+                    w.WriteBoolean("legacy_perm", status.LegacyPerm);
+                    w.WriteBoolean("legacy_unshare", status.LegacyUnshare);
+                    w.WriteBoolean("holders_complete", status.HoldersComplete);
+                    w.WriteStartArray("holders");
+                    foreach (var h in status.Holders)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("pid", h.Pid);
+                        if (h.Fd is int fd) w.WriteNumber("fd", fd); else w.WriteNull("fd");
+                        w.WriteString("command", h.Command);
+                        w.WriteString("kind", h.Kind);
+                        WriteList(w, "perm", (int)h.Perm);
+                        WriteList(w, "unshare", (int)h.Unshare);
+                        w.WriteBoolean("write_lock", h.Exclusive);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteList(Utf8JsonWriter w, string name, int bits)
+    {
+        w.WriteStartArray(name);
+        var list = PermNames.Format((Perm)bits);
+        if (list != "-") foreach (var item in list.Split(',')) w.WriteStringValue(item);
+        w.WriteEndArray();
+    }
+}
+
+/// <summary>The holder table people read at a glance: who holds my image.</summary>
+internal static class HolderTable
+{
+    public static string Format(IReadOnlyList<LockHolder> holders)
+    {
+        var rows = new List<string[]> { new[] { "PID", "FD", "PERM", "UNSHARE", "COMMAND" } };
+        foreach (var h in holders)
+            rows.Add([h.Pid.ToString(), h.Fd?.ToString() ?? "?", PermNames.Format(h.Perm) + (h.Exclusive ? " (write-lock)" : ""),
+                PermNames.Format(h.Unshare), Shorten(h.Command ?? "?")]);
+        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var r in rows)
+            text.Append("  ").AppendJoin("  ", r.Take(4).Select((cell, c) => cell.PadRight(widths[c]))).Append("  ").AppendLine(r[4]);
+        return text.ToString();
+    }
+
+    private static string Shorten(string command) => command.Length <= 100 ? command : command[..97] + "...";
+}
