@@ -76,6 +76,9 @@ public sealed class ImageStatus
     {
         int bits = 0;
         legacy = false;
+        // One test over the five bytes (four permissions + legacy) answers the common "nothing held" case.
+        int rangeErr = Syscalls.TestLock(fd, api, baseByte, PermNames.Count + 1, out var range);
+        if (rangeErr == 0 && !range.Held) return 0;
         for (int i = 0; i <= PermNames.Count; i++)
         {
             int err = Syscalls.TestLock(fd, api, baseByte + i, 1, out var probe);
