@@ -15,7 +15,7 @@ internal static class StatusCommand
             if (arg is "-h" or "--help") { output.Write(Usage.Status); return ExitCodes.Ok; }
             if (arg == "--json") json = true;
             else if (arg.StartsWith('-') && arg != "-") throw new UsageException($"status: unknown option '{arg}'", Usage.Status);
-            else images.Add(arg);
+            else images.AddRange(ImageFiles.Expand(arg));
         }
         if (images.Count == 0) throw new UsageException("status: no image given", Usage.Status);
 
@@ -35,19 +35,17 @@ internal static class StatusCommand
 
     private static void WriteText(TextWriter output, List<(string Path, ImageStatus? Status, string? Error)> results)
     {
-        bool several = results.Count > 1;
-        foreach (var (path, status, _) in results)
+        var probed = results.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
+        if (results.Count > 1) { output.Write(ImageTable.Format(probed)); return; }
+        foreach (var status in probed)
         {
-            if (status is null) continue;
-            if (several) output.WriteLine($"image={path}");
             output.WriteLine($"perm={PermNames.Format(status.Perm)}");
             output.WriteLine($"unshare={PermNames.Format(status.Unshare)}");
             if (status.LegacyPerm || status.LegacyUnshare)
-                output.WriteLine("legacy=" + (status.LegacyPerm ? "104" : "") + (status.LegacyPerm && status.LegacyUnshare ? "," : "") +
-                    (status.LegacyUnshare ? "204" : "") + " (QEMU <= 6.2 graph-mod bytes)");
+                output.WriteLine("legacy=" + string.Join(",", new[] { status.LegacyPerm ? "104" : null, status.LegacyUnshare ? "204" : null }.OfType<string>()) +
+                    " (bytes of QEMU <= 6.2's graph-mod permission)");
             if (status.Holders.Count > 0) output.Write(HolderTable.Format(status.Holders));
-            else if (!status.IsFree) output.WriteLine("holders: not identified (" + (status.HoldersComplete ? "on another host, e.g. NFS" : "/proc not readable; run as root") + ")");
-            if (several) output.WriteLine();
+            else if (!status.IsFree) output.WriteLine("holders: not identified (" + (status.HoldersComplete ? "held from another host, e.g. over NFS" : "/proc not readable; run as root") + ")");
         }
     }
 
@@ -100,7 +98,7 @@ internal static class StatusCommand
     }
 }
 
-/// <summary>The holder table people read at a glance: who holds my image.</summary>
+/// <summary>The holders of one image, under its perm=/unshare= lines.</summary>
 internal static class HolderTable
 {
     public static string Format(IReadOnlyList<LockHolder> holders)
@@ -108,13 +106,7 @@ internal static class HolderTable
         var rows = new List<string[]> { new[] { "PID", "FD", "PERM", "UNSHARE", "COMMAND" } };
         foreach (var h in holders)
             rows.Add([h.Pid.ToString(), h.Fd?.ToString() ?? "?", PermNames.Format(h.Perm) + (h.Exclusive ? " (write-lock)" : ""),
-                PermNames.Format(h.Unshare), Shorten(h.Command ?? "?")]);
-        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var r in rows)
-            text.Append("  ").AppendJoin("  ", r.Take(4).Select((cell, c) => cell.PadRight(widths[c]))).Append("  ").AppendLine(r[4]);
-        return text.ToString();
+                PermNames.Format(h.Unshare), Columns.Shorten(h.Command ?? "?")]);
+        return Columns.Align(rows, indent: "  ");
     }
-
-    private static string Shorten(string command) => command.Length <= 100 ? command : command[..97] + "...";
 }

@@ -6,7 +6,7 @@ internal static class Usage
         usage: imagelock <command> [options]
 
         commands:
-          status IMAGE...        who uses and who forbids what on each image (takes no lock)
+          status IMAGE|DIR...    who uses and who forbids what on each image (takes no lock)
           hold IMAGE [-- CMD]    hold an image the way QEMU does, while CMD runs or until SIGINT/SIGTERM
           demo                   show the protocol on a throw-away image
 
@@ -16,11 +16,13 @@ internal static class Usage
         """;
 
     public const string Status = """
-        usage: imagelock status [--json] IMAGE...
+        usage: imagelock status [--json] IMAGE|DIR...
 
         Probes each image with F_OFD_GETLK only: it takes no lock and never disturbs QEMU.
-        Prints per image a line 'perm=LIST' and a line 'unshare=LIST' ('-' when none), then the
-        processes holding lock bytes (pid, descriptor, command line).
+        For one image, prints a line 'perm=LIST' and a line 'unshare=LIST' ('-' when none), then the
+        processes holding lock bytes (pid, descriptor, command line). For several images, or a
+        directory (its *.qcow2, *.qcow, *.raw, *.img, *.iso and other qcow2 files), prints one table:
+        image, perm, unshare, holder pid, command.
 
           --json     one JSON document: an array with one object per image
 

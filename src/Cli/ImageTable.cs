@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace ImageLock.Cli;
+
+/// <summary>The table for several images: image, perm, unshare, holder pid, command — "who holds my image" at a glance.</summary>
+internal static class ImageTable
+{
+    public static string Format(IReadOnlyList<ImageStatus> statuses)
+    {
+        var rows = new List<string[]> { new[] { "IMAGE", "PERM", "UNSHARE", "PID", "COMMAND" } };
+        foreach (var s in statuses)
+        {
+            if (s.Holders.Count == 0)
+                rows.Add([s.ImagePath, PermNames.Format(s.Perm), PermNames.Format(s.Unshare), s.IsFree ? "-" : "?", s.IsFree ? "-" : "(not identified)"]);
+            foreach (var h in s.Holders)
+                rows.Add([s.ImagePath, PermNames.Format(h.Perm), PermNames.Format(h.Unshare), h.Pid.ToString(), Columns.Shorten(h.Command ?? "?")]);
+        }
+        return Columns.Align(rows);
+    }
+}
+
+internal static class Columns
+{
+    /// <summary>Left-aligned columns separated by two spaces; the last column is not padded.</summary>
+    public static string Align(List<string[]> rows, string indent = "")
+    {
+        int n = rows[0].Length;
+        var widths = Enumerable.Range(0, n - 1).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var r in rows)
+            text.Append(indent).AppendJoin("  ", r.Take(n - 1).Select((cell, c) => cell.PadRight(widths[c]))).Append("  ").AppendLine(r[n - 1]);
+        return text.ToString();
+    }
+
+    public static string Shorten(string command) => command.Length <= 100 ? command : command[..97] + "...";
+}
+
+/// <summary>Expands a directory argument to the disk images in it (not recursive).</summary>
+internal static class ImageFiles
+{
+    private static readonly string[] Extensions = [".qcow2", ".qcow", ".raw", ".img", ".iso"];
+
+    public static IEnumerable<string> Expand(string arg)
+    {
+        if (!Directory.Exists(arg)) return [arg];
+        return Directory.EnumerateFiles(arg)
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) || IsQcow2(f))
+            .Order(StringComparer.Ordinal);
+    }
+
+    private static bool IsQcow2(string path)
+    {
+        try { return Qcow2Header.Read(path) is not null; }
+        catch (ImageLockException) { return false; }
+    }
+}
