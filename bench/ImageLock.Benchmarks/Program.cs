@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Running;
+using ImageLock.Benchmarks;
+
+// Measurements that are not BenchmarkDotNet timings run as program modes; everything else goes to BenchmarkDotNet.
+return args switch
+{
+    ["--fcntl-table", .. var rest] => FcntlTable.Run(rest.FirstOrDefault()),
+    ["--strace-cycle", var perm, var unshare] => StraceCycle.Run(perm, unshare),
+    _ => RunBenchmarks(args),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(args);
+    return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+}
