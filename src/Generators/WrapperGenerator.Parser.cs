@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using ImageLock.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ImageLock.Generators;
+
+public sealed partial class WrapperGenerator
+{
+    /// <summary>
+    /// Turns an annotated method into a <see cref="WrapperModel"/>, or null when the shape cannot be wrapped.
+    /// Nothing symbol- or syntax-shaped leaves this class.
+    /// </summary>
+    internal static class Parser
+    {
+        public static WrapperModel? TryCreate(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length != 1)
+                return null;
+            if (Shapes.Unsupported(method, cancellationToken))
+                return null;
+            int imageIndex = Shapes.SingleImageAccessIndex(method);
+            if (imageIndex < 0)
+                return null;
+            if (Grants.TryRead(context.Attributes[0]) is not GrantModel grant)
+                return null;
+            if (Collisions.Find(method, imageIndex, context.SemanticModel.Compilation) is not bool hidesInheritedWrapper)
+                return null;
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var shape = Shapes.ReturnShapeOf(method);
+            var reserved = new HashSet<string>(
+                method.Parameters.Select(p => p.Name).Concat(method.TypeParameters.Select(t => t.Name)),
+                System.StringComparer.Ordinal);
+            string pathName = Names.Unique(method.Parameters[imageIndex].Name + "Path", reserved);
+            reserved.Add(pathName);
+            string leaseName = Names.Unique("lease", reserved);
+
+            var parameters = method.Parameters
+                .Select((p, i) => i == imageIndex ? PathParameter(pathName) : Signatures.ParameterModelOf(p))
+                .ToEquatableArray();
+            var token = method.Parameters.FirstOrDefault(p =>
+                p.RefKind == RefKind.None && Signatures.IsCancellationToken(p.Type));
+
+            return new WrapperModel(
+                Containing: Hierarchies.Of(method.ContainingType),
+                Name: Names.Escape(method.Name),
+                Accessibility: Names.AccessibilityOf(method.DeclaredAccessibility),
+                IsStatic: method.IsStatic,
+                IsReadOnly: method.IsReadOnly && !method.ContainingType.IsReadOnly,
+                IsNew: hidesInheritedWrapper,
+                TypeParameters: method.TypeParameters.Select(t => Names.Escape(t.Name)).ToEquatableArray(),
+                Constraints: method.TypeParameters.Select(Signatures.ConstraintClause).Where(c => c is not null).Select(c => c!).ToEquatableArray(),
+                Shape: shape,
+                ReturnType: method.ReturnType.ToDisplayString(Signatures.TypeFormat),
+                Parameters: parameters,
+                PathParameterIndex: imageIndex,
+                LeaseName: leaseName,
+                CancellationTokenName: token is null ? null : Names.Escape(token.Name),
+                Grant: grant,
+                DocCref: Signatures.Cref(method),
+                SortKey: method.Name + "(" + Signatures.OverloadKey(method, imageIndex) + ")`" + method.TypeParameters.Length);
+        }
+
+        private static ParameterModel PathParameter(string name) =>
+            new(Names.Escape(name), "string", "", IsParams: false, IsThis: false, IsScoped: false, DefaultValue: null);
+    }
+
+    /// <summary>Which methods the generator can wrap at all.</summary>
+    internal static class Shapes
+    {
+        /// <summary>True for every shape the generator skips (the analyzers explain why).</summary>
+        public static bool Unsupported(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.IsVararg)
+                return true;
+            if (method.ReturnsByRef || method.ReturnsByRefReadonly || IsPointer(method.ReturnType))
+                return true;
+            if (method.IsAsync && method.ReturnsVoid)
+                return true; // async void returns at its first await: the lease would be released under the body
+            if (!ContainersArePartial(method.ContainingType) || method.ContainingType.IsRefLikeType)
+                return true;
+            if (method.Parameters.Any(p => p.Type.IsRefLikeType || IsPointer(p.Type)))
+                return true;
+            if (IsAsyncShape(ReturnShapeOf(method)) && method.Parameters.Any(p => p.RefKind != RefKind.None))
+                return true; // an async wrapper cannot take ref/in/out parameters
+            return IsIterator(method, cancellationToken);
+        }
+
+        /// <summary>Index of the one by-value <c>ImageAccess</c> parameter without default, or -1.</summary>
+        public static int SingleImageAccessIndex(IMethodSymbol method)
+        {
+            int found = -1;
+            for (int i = 0; i < method.Parameters.Length; i++)
+            {
+                if (!IsImageAccess(method.Parameters[i].Type)) continue;
+                if (found >= 0) return -1;
+                found = i;
+            }
+            if (found < 0) return -1;
+            var image = method.Parameters[found];
+            return image.RefKind == RefKind.None && !image.HasExplicitDefaultValue && !image.IsParams ? found : -1;
+        }
+
+        public static bool IsImageAccess(ITypeSymbol type) =>
+            type is INamedTypeSymbol { Name: KnownNames.ImageAccess, ContainingType: null } named
+            && named.ContainingNamespace is { Name: KnownNames.ImageLockNamespace, ContainingNamespace.IsGlobalNamespace: true };
+
+        public static ReturnShape ReturnShapeOf(IMethodSymbol method)
+        {
+            if (method.ReturnsVoid) return ReturnShape.Void;
+            if (method.ReturnType is not INamedTypeSymbol named
+                || named.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
+                return ReturnShape.Value;
+            return (named.Name, named.Arity) switch
+            {
+                ("Task", 0) => ReturnShape.Task,
+                ("Task", 1) => ReturnShape.TaskOfT,
+                ("ValueTask", 0) => ReturnShape.ValueTask,
+                ("ValueTask", 1) => ReturnShape.ValueTaskOfT,
+                _ => ReturnShape.Value,
+            };
+        }
+
+        public static bool IsAsyncShape(ReturnShape shape) => shape is not (ReturnShape.Void or ReturnShape.Value);
+
+        private static bool IsPointer(ITypeSymbol type) =>
+            type is IPointerTypeSymbol or IFunctionPointerTypeSymbol
+            || (type is IArrayTypeSymbol array && IsPointer(array.ElementType));
+
+        /// <summary>Every type from the method's up to the outermost must be a partial class, struct or record,
+        /// and none file-local (a generated partial in another file would be a different type).</summary>
+        private static bool ContainersArePartial(INamedTypeSymbol? type)
+        {
+            for (; type is not null; type = type.ContainingType)
+            {
+                if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsFileLocal)
+                    return false;
+                if (type.DeclaringSyntaxReferences.Length == 0)
+                    return false;
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is not TypeDeclarationSyntax declaration
+                        || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                        return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>A body with <c>yield</c> (outside nested functions) is an iterator: its lease would outlive nothing.</summary>
+        private static bool IsIterator(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var parts = new[] { method, method.PartialImplementationPart }.Where(m => m is not null);
+            foreach (var part in parts)
+            {
+                foreach (var reference in part!.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body: { } body })
+                        continue;
+                    bool hasYield = body
+                        .DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                        .OfType<YieldStatementSyntax>()
+                        .Any();
+                    if (hasYield) return true;
+                }
+            }
+            return false;
+        }
+    }
+}

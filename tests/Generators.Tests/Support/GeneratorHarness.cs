@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using Basic.Reference.Assemblies;
+using ImageLock.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ImageLock.Generators.Tests.Support;
+
+/// <summary>Builds real compilations (net8.0 reference assemblies + the real ImageLock.Sdk.dll) and runs the generator on them.</summary>
+internal static class GeneratorHarness
+{
+    /// <summary>C# 12, and XML doc comments checked, so a cref that does not bind fails the zero-diagnostics assertion.</summary>
+    public static readonly CSharpParseOptions ParseOptions =
+        new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
+
+    private static readonly ImmutableArray<MetadataReference> References =
+        [.. Net80.References.All, MetadataReference.CreateFromFile(typeof(ImageLease).Assembly.Location)];
+
+    public static CSharpCompilation Compile(params string[] sources) =>
+        CSharpCompilation.Create(
+            "UserCode",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"User{i}.cs")),
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)
+                .WithNullableContextOptions(NullableContextOptions.Enable)
+                .WithAllowUnsafe(true)
+                .WithWarningLevel(9999)
+                // Test sources are not documented; generated members are (inheritdoc), and their crefs are still checked.
+                .WithSpecificDiagnosticOptions([new("CS1591", ReportDiagnostic.Suppress)]));
+
+    public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
+        CSharpGeneratorDriver.Create(
+            [new WrapperGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator once; returns its result and the compilation with the generated trees added.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(params string[] sources)
+    {
+        var input = Compile(sources);
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        return (driver.GetRunResult(), output);
+    }
+
+    /// <summary>Warnings and errors of a compilation, generated code included, as readable lines.</summary>
+    public static string[] Problems(Compilation compilation) =>
+        compilation.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .Select(d => d.ToString())
+            .ToArray();
+
+    /// <summary>The generated files by hint name.</summary>
+    public static IReadOnlyDictionary<string, string> Generated(GeneratorDriverRunResult result) =>
+        result.Results.SelectMany(r => r.GeneratedSources)
+            .ToDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal);
+}
