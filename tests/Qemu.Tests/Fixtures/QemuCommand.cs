@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Xunit.Sdk;
+
+namespace ImageLock.Qemu.Tests.Fixtures;
+
+/// <summary>The outcome of one short QEMU command (qemu-img, qemu-io -c ...).</summary>
+public sealed record CommandResult(string Command, int ExitCode, string Stdout, string Stderr)
+{
+    public bool Ok => ExitCode == 0;
+
+    public CommandResult EnsureSuccess() =>
+        Ok ? this : throw new XunitException($"`{Command}` failed with exit {ExitCode}:\n{Stderr}{Stdout}");
+
+    /// <summary>stderr as the reference tables print it: <paramref name="dir"/> as &lt;dir&gt;, lines joined by " ⏎ ".</summary>
+    public string ReferenceMessage(string dir) =>
+        string.Join(" ⏎ ", Stderr.Replace(dir, "<dir>").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
+
+/// <summary>Runs a QEMU tool to completion; on timeout kills only that process, by its PID.</summary>
+public static class QemuCommand
+{
+    public static CommandResult Run(string tool, params string[] args) => Run(TimeSpan.FromSeconds(30), tool, args);
+
+    public static CommandResult Run(TimeSpan timeout, string tool, params string[] args)
+    {
+        var info = new ProcessStartInfo(QemuTools.Path(tool))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = "/",
+        };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        string command = tool + " " + string.Join(" ", args.Select(a => a.Contains(' ') ? $"'{a}'" : a));
+        using var process = Process.Start(info) ?? throw new XunitException($"could not start {command}");
+        process.StandardInput.Close(); // qemu-io without -c must not wait for commands
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: false); // SIGKILL to this PID only
+            process.WaitForExit();
+            throw new XunitException($"`{command}` did not finish within {timeout.TotalSeconds}s; killed pid {process.Id}");
+        }
+        process.WaitForExit();
+        return new CommandResult(command, process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

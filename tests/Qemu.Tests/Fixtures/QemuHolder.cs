@@ -1,0 +1,50 @@
+using ImageLock.Qemu.Tests.Reference;
+
+namespace ImageLock.Qemu.Tests.Fixtures;
+
+/// <summary>A QEMU configuration from the reference tables, running on its own image in its own temp dir, ready
+/// (QMP answered where there is QMP, and the reference's bytes are held). Disposing stops only its own process.</summary>
+public sealed class QemuHolder : IDisposable
+{
+    private readonly TempDir _dir;
+
+    public QemuHolder(string config, string format, TempDir dir, string image, QemuProcess process, Qmp? qmp)
+    {
+        (Config, Format, _dir, Image, Process, Qmp) = (config, format, dir, image, process, qmp);
+    }
+
+    /// <summary>The configuration's name in the reference tables.</summary>
+    public string Config { get; }
+
+    public string Format { get; }
+
+    public string Image { get; }
+
+    public string Dir => _dir.Path;
+
+    public QemuProcess Process { get; }
+
+    public Qmp? Qmp { get; }
+
+    /// <summary>What the reference says this configuration holds.</summary>
+    public Grant Expected => ReferenceTable.BytesHeld(Config, Format);
+
+    /// <summary>Waits until the reference's bytes are held (fails with the probe and QEMU's stderr otherwise).</summary>
+    public QemuHolder WaitReady()
+    {
+        Bytes.WaitFor(Image, Expected.Perm, Expected.Unshare, Process);
+        return this;
+    }
+
+    public override string ToString() => $"{Config} ({Format}) pid {Process.Pid}";
+
+    public void Dispose()
+    {
+        try
+        {
+            Qmp?.Dispose();
+            Process.Dispose();
+        }
+        finally { _dir.Dispose(); }
+    }
+}

@@ -1,0 +1,40 @@
+namespace ImageLock.Qemu.Tests.Fixtures;
+
+/// <summary>qemu-system-x86_64 paused (-S), no defaults, no display, TCG (no /dev/kvm needed), a QMP unix socket for
+/// readiness, and the image as a -drive with or without a virtio-blk-pci device.</summary>
+public static class QemuSystem
+{
+    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null)
+    {
+        image ??= dir.CreateImage($"vm.{format}", format);
+        string drive = $"file={image},format={format},if=none,id=d0";
+        List<string> machine = ["-machine", "q35", "-accel", "tcg"];
+        List<string> device = ["-device", "virtio-blk-pci,drive=d0,id=vd0"];
+        switch (config)
+        {
+            case "qsys q35, -drive + virtio-blk-pci": break;
+            case "qsys q35, -drive readonly=on + virtio-blk-pci": drive += ",readonly=on"; break;
+            case "qsys q35, -drive + virtio-blk-pci,share-rw=on": device[1] += ",share-rw=on"; break;
+            case "qsys q35, -drive if=none (unattached)": device = []; break;
+            case "qsys -machine none, -drive if=none": machine = ["-machine", "none"]; device = []; break;
+            default: throw new ArgumentException($"not a qemu-system configuration: {config}");
+        }
+        var qmpPath = dir.File("vm.qmp");
+        var args = new List<string>(machine) { "-S", "-nodefaults", "-display", "none",
+            "-qmp", $"unix:{qmpPath},server=on,wait=off", "-drive", drive };
+        args.AddRange(device);
+        var process = QemuProcess.Start("qemu-system-x86_64", args);
+        Qmp? qmp = null;
+        try
+        {
+            qmp = Qmp.Connect(qmpPath, process);
+            return new QemuHolder(config, format, dir, image, process, qmp).WaitReady();
+        }
+        catch
+        {
+            qmp?.Dispose();
+            process.Dispose();
+            throw;
+        }
+    }
+}

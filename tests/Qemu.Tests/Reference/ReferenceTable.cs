@@ -1,0 +1,75 @@
+using Xunit.Sdk;
+
+namespace ImageLock.Qemu.Tests.Reference;
+
+/// <summary>A grant: what an acquirer uses and forbids.</summary>
+public sealed record Grant(Perm Perm, Unshare Unshare)
+{
+    /// <summary>Parses the reference's wording: "perm=read,write unshare=write,resize", "unshare=read", "perm=all unshare=all".</summary>
+    public static Grant Parse(string text)
+    {
+        Perm perm = Perm.None;
+        Unshare unshare = Unshare.None;
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word.StartsWith("perm=", StringComparison.Ordinal)) perm = (Perm)PermNames.ParseList(word[5..]);
+            else if (word.StartsWith("unshare=", StringComparison.Ordinal)) unshare = (Unshare)PermNames.ParseList(word[8..]);
+        }
+        return new Grant(perm, unshare);
+    }
+
+    public override string ToString() => $"perm={PermNames.Format(Perm)} unshare={PermNames.Format(Unshare)}";
+}
+
+/// <summary>Typed access to the measured tables of shared/reference/qemu-measurements.md (see ReferenceData.cs).</summary>
+public static class ReferenceTable
+{
+    /// <summary>The 9 grants (columns) of the "External acquisitions" table, in its order.</summary>
+    public static readonly Grant[] ExternalGrants =
+    [
+        Grant.Parse("perm=read"),
+        Grant.Parse("perm=read unshare=write"),
+        Grant.Parse("perm=read,write"),
+        Grant.Parse("perm=read,write unshare=write,resize"),
+        Grant.Parse("perm=read,write,resize"),
+        Grant.Parse("perm=write-unchanged"),
+        Grant.Parse("unshare=read"),
+        Grant.Parse("unshare=write-unchanged"),
+        Grant.Parse("unshare=resize"),
+    ];
+
+    /// <summary>Bytes QEMU holds on the image in a configuration ("Bytes held per configuration").</summary>
+    public static Grant BytesHeld(string config, string format, string image = "image")
+    {
+        var row = ReferenceData.BytesHeld.SingleOrDefault(r => r[0] == config && r[1] == format && r[2] == image)
+            ?? throw new XunitException($"no row '{config}' / {format} / {image} in 'Bytes held per configuration'");
+        return new Grant((Perm)PermNames.ParseList(row[3]), (Unshare)PermNames.ParseList(row[4]));
+    }
+
+    /// <summary>The expected outcome of external grant <paramref name="grant"/> (index into <see cref="ExternalGrants"/>):
+    /// null for ok, else QEMU's first message line.</summary>
+    public static string? ExternalAcquisition(string config, string format, int grant)
+    {
+        var row = ReferenceData.ExternalAcquisitions.SingleOrDefault(r => r[0] == config && r[1] == format)
+            ?? throw new XunitException($"no row '{config}' / {format} in 'External acquisitions'");
+        return Outcome(row[2 + grant]);
+    }
+
+    /// <summary>"ok" → null; "rc=1: Failed to get ..." → the message.</summary>
+    public static string? Outcome(string cell)
+    {
+        if (cell == "ok") return null;
+        const string prefix = "rc=1: ";
+        if (!cell.StartsWith(prefix, StringComparison.Ordinal)) throw new XunitException($"unexpected reference cell '{cell}'");
+        return cell[prefix.Length..];
+    }
+
+    /// <summary>Theory rows: every configuration × format × the 9 external grants.</summary>
+    public static TheoryData<string, string, int> AcquisitionCases(params (string Config, string Format)[] configs)
+    {
+        var data = new TheoryData<string, string, int>();
+        foreach (var (config, format) in configs)
+            for (int g = 0; g < ExternalGrants.Length; g++) data.Add(config, format, g);
+        return data;
+    }
+}
