@@ -13,6 +13,10 @@ public sealed class ImageLockTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnal
 {
     public ImageLockTest()
     {
+        // Pointer-parameter shapes need unsafe code.
+        SolutionTransforms.Add((solution, projectId) =>
+            solution.WithProjectCompilationOptions(projectId,
+                ((Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
         ReferenceAssemblies = TestReferences.None;
         TestState.AdditionalReferences.AddRange(TestReferences.All);
         FixedState.AdditionalReferences.AddRange(TestReferences.All);
@@ -33,9 +37,14 @@ public static class ImageLockVerifier<TAnalyzer, TCodeFix>
     public static DiagnosticResult DiagnosticWithAllLocations(string id) =>
         new DiagnosticResult(id, new TAnalyzer().SupportedDiagnostics.First(d => d.Id == id).DefaultSeverity);
 
-    public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
+    public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected) =>
+        VerifyAnalyzerAsync(source, null, expected);
+
+    /// <summary>With a second file standing in for generator output (marked auto-generated).</summary>
+    public static Task VerifyAnalyzerAsync(string source, string? generated, params DiagnosticResult[] expected)
     {
         var test = new ImageLockTest<TAnalyzer, TCodeFix> { TestCode = source };
+        if (generated is not null) test.TestState.Sources.Add(("Generated.g.cs", generated));
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }

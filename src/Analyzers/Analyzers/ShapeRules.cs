@@ -1,0 +1,124 @@
+using ImageLock.Analyzers.Common;
+using ImageLock.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ImageLock.Analyzers;
+
+/// <summary>The first reason the generator cannot wrap a method, in the generator's own order, or null.</summary>
+internal static class ShapeRules
+{
+    public readonly record struct Problem(string Reason, string Text);
+
+    public static Problem? Find(IMethodSymbol method, KnownSymbols symbols, Compilation compilation, CancellationToken ct)
+    {
+        if (method.MethodKind != MethodKind.Ordinary)
+            return new(ShapeReasons.UnsupportedParameter, "only ordinary methods get a path overload");
+        if (method.IsVararg)
+            return new(ShapeReasons.UnsupportedParameter, "it takes __arglist");
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            return new(ShapeReasons.RefReturn, "it returns by reference");
+        if (IsPointer(method.ReturnType))
+            return new(ShapeReasons.UnsupportedParameter, "it returns a pointer");
+        if (method.IsAsync && method.ReturnsVoid)
+            return new(ShapeReasons.UnsupportedParameter, "it is async void, so the wrapper would release the lease at its first await");
+        if (Container(method.ContainingType) is { } container) return container;
+        foreach (var parameter in method.Parameters)
+            if (parameter.Type.IsRefLikeType || IsPointer(parameter.Type))
+                return new(ShapeReasons.UnsupportedParameter, $"parameter '{parameter.Name}' is a ref struct or pointer");
+        if (IsAsyncShape(method))
+            foreach (var parameter in method.Parameters)
+                if (parameter.RefKind != RefKind.None)
+                    return new(ShapeReasons.UnsupportedParameter, $"parameter '{parameter.Name}' is passed by reference, which an async wrapper cannot take");
+        if (IsIterator(method, ct))
+            return new(ShapeReasons.Iterator, "it is an iterator, so the lease would be released before the caller enumerates");
+
+        var capabilities = method.Parameters.Where(p => symbols.IsImageAccess(p.Type)).ToList();
+        if (capabilities.Count == 0)
+            return new(ShapeReasons.NoCapability, "it has no ImageAccess parameter");
+        if (capabilities.Count > 1)
+            return new(ShapeReasons.SeveralCapabilities, $"it has {capabilities.Count} ImageAccess parameters; a wrapper acquires one image");
+        var capability = capabilities[0];
+        if (capability.RefKind != RefKind.None || capability.HasExplicitDefaultValue || capability.IsParams)
+            return new(ShapeReasons.UnsupportedParameter, $"ImageAccess parameter '{capability.Name}' must be passed by value, without a default value");
+
+        if (Collision(method, capability.Ordinal, symbols, compilation) is { } other)
+            return new(ShapeReasons.Collision, $"its path overload would collide with '{other.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'");
+        return null;
+    }
+
+    private static Problem? Container(INamedTypeSymbol? type)
+    {
+        for (; type is not null; type = type.ContainingType)
+        {
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+                return new(ShapeReasons.UnsupportedParameter, $"containing type '{type.Name}' is not a class or struct");
+            if (type.IsFileLocal)
+                return new(ShapeReasons.UnsupportedParameter, $"containing type '{type.Name}' is file-local");
+            if (type.IsRefLikeType)
+                return new(ShapeReasons.UnsupportedParameter, $"containing type '{type.Name}' is a ref struct");
+            bool partial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
+                r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!partial)
+                return new(ShapeReasons.NotPartial, $"containing type '{type.Name}' is not partial");
+        }
+        return null;
+    }
+
+    /// <summary>A same-name member with the generated overload's signature: in the type itself (except generated
+    /// wrappers, which are this method's own), another annotated method's future wrapper, or a hand-written
+    /// accessible member of a base type.</summary>
+    private static IMethodSymbol? Collision(IMethodSymbol method, int index, KnownSymbols symbols, Compilation compilation)
+    {
+        string key = OverloadKeys.Of(method, index);
+        var self = method.PartialDefinitionPart ?? method;
+        foreach (var member in SameName(method.ContainingType, method))
+        {
+            if (SymbolEqualityComparer.Default.Equals(member.PartialDefinitionPart ?? member, self)) continue;
+            if (OverloadKeys.IsGeneratedWrapper(member)) continue;
+            if (OverloadKeys.Of(member) == key) return member;
+            if (symbols.FindAttribute(member) is not null && SingleCapability(member, symbols) is int other && OverloadKeys.Of(member, other) == key)
+                return member;
+        }
+        for (var baseType = method.ContainingType.BaseType; baseType is not null; baseType = baseType.BaseType)
+            foreach (var member in SameName(baseType, method))
+                if (member.DeclaredAccessibility != Accessibility.Private
+                    && compilation.IsSymbolAccessibleWithin(member, method.ContainingType)
+                    && !OverloadKeys.IsGeneratedWrapper(member)
+                    && OverloadKeys.Of(member) == key)
+                    return member;
+        return null;
+    }
+
+    private static IEnumerable<IMethodSymbol> SameName(INamedTypeSymbol type, IMethodSymbol method) =>
+        type.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .Where(m => m.MethodKind == MethodKind.Ordinary && m.TypeParameters.Length == method.TypeParameters.Length);
+
+    private static int? SingleCapability(IMethodSymbol method, KnownSymbols symbols)
+    {
+        var indexes = method.Parameters.Where(p => symbols.IsImageAccess(p.Type)).Select(p => p.Ordinal).ToList();
+        return indexes.Count == 1 ? indexes[0] : null;
+    }
+
+    private static bool IsPointer(ITypeSymbol type) =>
+        type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || (type is IArrayTypeSymbol array && IsPointer(array.ElementType));
+
+    private static bool IsAsyncShape(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", Arity: 0 or 1 } named
+        && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+
+    // `yield` outside nested functions, in any part of a partial method.
+    private static bool IsIterator(IMethodSymbol method, CancellationToken ct)
+    {
+        foreach (var part in new[] { method, method.PartialImplementationPart })
+        {
+            if (part is null) continue;
+            foreach (var reference in part.DeclaringSyntaxReferences)
+                if (reference.GetSyntax(ct) is MethodDeclarationSyntax { Body: { } body }
+                    && body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any())
+                    return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.CodeAnalysis;
+
+namespace ImageLock.Analyzers.Common;
+
+/// <summary>
+/// What C# compares to tell overloads apart. Mirrors Signatures.OverloadKey in src/Generators so that IMGL0003 reports
+/// exactly the collisions the generator skips; keep the two in sync.
+/// </summary>
+internal static class OverloadKeys
+{
+    private static readonly SymbolDisplayFormat Format = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.ExpandValueTuple | SymbolDisplayMiscellaneousOptions.ExpandNullable)
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>With <paramref name="pathIndex"/> ≥ 0 that parameter counts as <c>string</c>: the generated overload's key.</summary>
+    public static string Of(IMethodSymbol method, int pathIndex = -1) =>
+        string.Join(", ", method.Parameters.Select((p, i) =>
+            (p.RefKind == RefKind.None ? "" : "ref ") + (i == pathIndex ? "string" : TypeKey(p.Type))));
+
+    private static string TypeKey(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } tp => "!!" + tp.Ordinal,
+        IArrayTypeSymbol array => TypeKey(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]",
+        IDynamicTypeSymbol => "object",
+        INamedTypeSymbol { SpecialType: SpecialType.System_String } => "string",
+        INamedTypeSymbol { IsGenericType: true } named =>
+            named.OriginalDefinition.WithNullableAnnotation(NullableAnnotation.NotAnnotated)
+                .ToDisplayString(Format.WithGenericsOptions(SymbolDisplayGenericsOptions.None))
+            + "`" + named.Arity + "[" + string.Join(",", named.TypeArguments.Select(TypeKey)) + "]",
+        _ => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(Format),
+    };
+
+    /// <summary>Wrappers the generator emitted (in this compilation or in metadata).</summary>
+    public static bool IsGeneratedWrapper(IMethodSymbol method) =>
+        method.GetAttributes().Any(a =>
+            a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+            && a.ConstructorArguments.Length == 2
+            && a.ConstructorArguments[0].Value as string == "ImageLock.Generators");
+}
