@@ -15,6 +15,7 @@ public class AcquireReleaseBenchmarks
     private Unshare _unshare;
     private RawLockSequence _perRun = null!;
     private RawLockSequence _perByte = null!;
+    private RawLockSequence _engineSyscalls = null!;
 
     [Params(Grant.BackupReader, Grant.Qcow2ReadWrite, Grant.Exclusive)]
     public Grant Grant { get; set; }
@@ -27,6 +28,7 @@ public class AcquireReleaseBenchmarks
         (_perm, _unshare) = Grants.Of(Grant);
         _perRun = RawLockSequence.PerRun(_path, _perm, _unshare);
         _perByte = RawLockSequence.PerByte(_path, _perm, _unshare);
+        _engineSyscalls = RawLockSequence.PerRun(_path, _perm, _unshare).WithEngineExtras();
         ImageLease.Acquire(_path, _perm, _unshare).Dispose(); // resolve the OFD probe outside the measurement
     }
 
@@ -41,6 +43,9 @@ public class AcquireReleaseBenchmarks
 
     [Benchmark(Description = "Raw: per run, release = close only")]
     public void RawCloseOnly() => RawLockSequence.CloseOnly(_perRun.Acquire());
+
+    [Benchmark(Description = "Raw: per run + engine's fstat, F_GETFL, F_SETFL")]
+    public void RawEngineSyscalls() => _engineSyscalls.Release(_engineSyscalls.Acquire());
 
     [Benchmark(Description = "Engine: ImageLease.Acquire + Dispose")]
     public void Engine() => ImageLease.Acquire(_path, _perm, _unshare).Dispose();

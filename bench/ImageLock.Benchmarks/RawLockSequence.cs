@@ -14,6 +14,7 @@ public sealed unsafe class RawLockSequence
     private readonly int _openFlags;
     private readonly (int Start, int Length)[] _locks;
     private readonly (int Start, int Length)[] _checks;
+    private bool _engineExtras;
 
     private RawLockSequence(string path, bool readWrite, (int, int)[] locks, (int, int)[] checks)
     {
@@ -35,12 +36,26 @@ public sealed unsafe class RawLockSequence
             [.. Runs(100, (int)perm), .. Runs(200, (int)unshare)],
             [.. Runs(200, (int)perm), .. Runs(100, (int)unshare)]);
 
+    /// <summary>Also makes the engine's three non-lock syscalls (O_NONBLOCK open, F_GETFL/F_SETFL to clear it, fstat
+    /// to reject non-images), separating the engine's syscall cost from its managed cost.</summary>
+    public RawLockSequence WithEngineExtras()
+    {
+        _engineExtras = true;
+        return this;
+    }
+
     /// <summary>open, lock, check; returns the descriptor.</summary>
     public int Acquire()
     {
         int fd;
-        fixed (byte* p = _path) fd = open(p, _openFlags, 0);
+        fixed (byte* p = _path) fd = open(p, _openFlags | (_engineExtras ? O_NONBLOCK | O_NOCTTY : 0), 0);
         if (fd < 0) throw new InvalidOperationException($"open failed: errno {errno}");
+        if (_engineExtras)
+        {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            stat st;
+            if (fstat(fd, &st) < 0) throw new InvalidOperationException($"fstat failed: errno {errno}");
+        }
         foreach (var (start, length) in _locks) Set(fd, (short)F_RDLCK, start, length);
         foreach (var (start, length) in _checks)
         {
