@@ -18,9 +18,11 @@ public sealed record FdLocks(int Fd, IReadOnlySet<long> Bytes, bool ReadWrite, I
 /// </summary>
 public static unsafe class ProcLocks
 {
-    public static IReadOnlyList<FdLocks> Of(int pid, string image)
+    public static IReadOnlyList<FdLocks> Of(int pid, string image) => OfInode(pid, InodeKey(image));
+
+    /// <summary>By inode key, for images that may be deleted meanwhile (a failed qcow2 create deletes the file).</summary>
+    public static IReadOnlyList<FdLocks> OfInode(int pid, string key)
     {
-        string key = InodeKey(image);
         var result = new List<FdLocks>();
         foreach (var file in Directory.GetFiles($"/proc/{pid}/fdinfo"))
         {
