@@ -3,7 +3,8 @@ using ImageLock.Qemu.Tests.Reference;
 namespace ImageLock.Qemu.Tests.Fixtures;
 
 /// <summary>A QEMU configuration from the reference tables, running on its own image in its own temp dir, ready
-/// (QMP answered where there is QMP, and the reference's bytes are held). Disposing stops only its own process.</summary>
+/// (QMP answered where there is QMP, and the reference's bytes are held). Disposing stops only its own process; the
+/// temp dir belongs to whoever created it.</summary>
 public sealed class QemuHolder : IDisposable
 {
     private readonly TempDir _dir;
@@ -40,11 +41,7 @@ public sealed class QemuHolder : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Qmp?.Dispose();
-            Process.Dispose();
-        }
-        finally { _dir.Dispose(); }
+        try { Qmp?.Dispose(); }
+        finally { Process.Dispose(); }
     }
 }

@@ -1,0 +1,77 @@
+using ImageLock.Qemu.Tests.Fixtures;
+using ImageLock.Qemu.Tests.Reference;
+
+namespace ImageLock.Qemu.Tests.Roles;
+
+/// <summary>
+/// ImageChainLease against QEMU's measured overlay + backing file: the overlay with the writer's grant, the backing file
+/// with perm read / unshare write,resize — on both files the same bytes, descriptors and access modes as QEMU.
+/// </summary>
+public sealed class ChainBytesTests
+{
+    public static TheoryData<string, string> Chains => new()
+    {
+        // qcow2 backing: every QEMU opener holds read / write,resize on it.
+        { "overlay: qemu-io (rw)", "qcow2" },
+        { "overlay: qsys -drive + virtio-blk-pci", "qcow2" },
+        // raw backing under a VM device (no share-rw): read / write,resize, as the chain lease holds it. (qemu-io rw
+        // holds only read / - on a raw backing file: the chain lease is deliberately the stricter VM form.)
+        { "overlay: qsys -drive + virtio-blk-pci", "raw" },
+    };
+
+    [QemuTheory, MemberData(nameof(Chains))]
+    public void Chain_lease_publishes_what_QEMU_publishes_on_overlay_and_backing(string config, string baseFormat)
+    {
+        using var dir = new TempDir();
+        var backing = dir.CreateImage($"base.{baseFormat}", baseFormat);
+        var overlay = dir.File("overlay.qcow2");
+        QemuCommand.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing, "-F", baseFormat, overlay).EnsureSuccess();
+        var overlayGrant = ReferenceTable.BytesHeld(config, baseFormat, "overlay");
+        var backingGrant = ReferenceTable.BytesHeld(config, baseFormat, "base");
+
+        RoleBytes qemuOverlay, qemuBacking;
+        using (var holder = config == "overlay: qemu-io (rw)"
+                   ? QemuIo.Start("qemu-io (rw)", "qcow2", dir, overlay)
+                   : QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, overlay))
+        {
+            Bytes.WaitFor(backing, backingGrant.Perm, backingGrant.Unshare, holder.Process);
+            qemuOverlay = RoleBytes.Capture(overlay, holder.Process.Pid);
+            qemuBacking = RoleBytes.Capture(backing, holder.Process.Pid);
+            holder.Process.Stop();
+        }
+        Bytes.WaitFree(overlay);
+        Bytes.WaitFree(backing);
+
+        RoleBytes engineOverlay, engineBacking;
+        using (var chain = ImageChainLease.Acquire(overlay, overlayGrant.Perm, overlayGrant.Unshare))
+        {
+            Assert.Single(chain.Backing);
+            engineOverlay = RoleBytes.Capture(overlay, Environment.ProcessId);
+            engineBacking = RoleBytes.Capture(backing, Environment.ProcessId);
+        }
+
+        Assert.Equal(Bytes.Describe(overlayGrant.Perm, overlayGrant.Unshare), qemuOverlay.Probe);
+        Assert.Equal(Bytes.Describe(backingGrant.Perm, backingGrant.Unshare), qemuBacking.Probe);
+        RoleBytes.AssertSame(qemuOverlay, engineOverlay, $"{config}: overlay");
+        RoleBytes.AssertSame(qemuBacking, engineBacking, $"{config}: backing {baseFormat}");
+        Assert.True(ImageStatus.Probe(overlay).IsFree && ImageStatus.Probe(backing).IsFree, "the chain released every byte");
+    }
+
+    [QemuFact]
+    public void Chain_lease_refuses_a_backing_file_a_VM_writes_and_holds_nothing_afterwards()
+    {
+        using var dir = new TempDir();
+        var backing = dir.CreateImage("base.qcow2", "qcow2");
+        var overlay = dir.File("overlay.qcow2");
+        QemuCommand.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing, "-F", "qcow2", overlay).EnsureSuccess();
+        // A VM uses the *base* directly, read-write: our chain's backing grant (unshare write) must be refused.
+        using var vm = QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, backing);
+
+        var e = Assert.Throws<ImageLockConflictException>(() => ImageChainLease.Acquire(overlay, Perm.Read, Unshare.Write | Unshare.Resize));
+        Assert.Equal("Failed to get shared \"write\" lock", e.QemuMessage);
+        Assert.Equal(backing, e.ImagePath);
+        Assert.Contains(e.Holders, h => h.Pid == vm.Process.Pid);
+        Assert.True(ImageStatus.Probe(overlay).IsFree, "the overlay lease was rolled back");
+        Assert.Empty(ProcLocks.Of(Environment.ProcessId, backing));
+    }
+}
