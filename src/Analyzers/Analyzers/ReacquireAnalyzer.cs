@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using ImageLock.Analyzers.Common;
+using ImageLock.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ImageLock.Analyzers;
+
+/// <summary>
+/// IMGL0005: a method that holds an ImageAccess parameter calls ImageLease.Acquire/AcquireAsync/TryAcquire or a
+/// generated path overload. Under OFD locks a second lease on the same image in one process conflicts with the first.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ReacquireAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.ReacquireInsideLease);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
+            var grants = new GrantCache(symbols);
+            start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, GrantCache grants)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var target = invocation.TargetMethod;
+        string? call = null;
+        IArgumentOperation? pathArgument = null;
+
+        if (IsLeaseAcquire(target, grants.Symbols))
+            call = "ImageLease." + target.Name;
+        else if (PathOverloadIndex(target, grants) is int index)
+        {
+            call = target.Name;
+            pathArgument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == index);
+        }
+        if (call is null) return;
+        if (Holder(invocation, context.ContainingSymbol, grants.Symbols) is not { } capability) return;
+
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        var additional = Array.Empty<Location>();
+        if (pathArgument is { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax argument })
+        {
+            // Only path overloads can be fixed by passing the capability instead.
+            properties = properties.Add(DiagnosticProperties.Capability, capability.Name);
+            additional = new[] { argument.Expression.GetLocation() };
+        }
+        var holderName = capability.ContainingSymbol.Name;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReacquireInsideLease, invocation.Syntax.GetLocation(),
+            additional, properties, call, holderName, capability.Name));
+    }
+
+    private static bool IsLeaseAcquire(IMethodSymbol target, KnownSymbols symbols) =>
+        target.Name is "Acquire" or "AcquireAsync" or "TryAcquire"
+        && SymbolEqualityComparer.Default.Equals(target.ContainingType, symbols.ImageLease);
+
+    /// <summary>The path parameter's index when <paramref name="target"/> is the path overload of an annotated sibling.</summary>
+    private static int? PathOverloadIndex(IMethodSymbol target, GrantCache grants)
+    {
+        target = target.ReducedFrom ?? target;
+        if (grants.Declared(target) is not null) return null;
+        string key = OverloadKeys.Of(target.OriginalDefinition);
+        foreach (var sibling in target.ContainingType.GetMembers(target.Name).OfType<IMethodSymbol>())
+        {
+            if (grants.Declared(sibling) is null || sibling.Parameters.Length != target.Parameters.Length) continue;
+            var capabilities = sibling.Parameters.Where(p => grants.Symbols.IsImageAccess(p.Type)).ToList();
+            if (capabilities.Count != 1) continue;
+            int index = capabilities[0].Ordinal;
+            if (target.Parameters[index].Type.SpecialType == SpecialType.System_String && OverloadKeys.Of(sibling, index) == key)
+                return index;
+        }
+        return null;
+    }
+
+    /// <summary>The innermost ImageAccess parameter in scope: of an enclosing lambda or local function, or of the member.</summary>
+    private static IParameterSymbol? Holder(IOperation operation, ISymbol member, KnownSymbols symbols)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            var function = current switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                ILocalFunctionOperation local => local.Symbol,
+                _ => null,
+            };
+            if (function?.Parameters.FirstOrDefault(p => symbols.IsImageAccess(p.Type)) is { } inner) return inner;
+        }
+        return (member as IMethodSymbol)?.Parameters.FirstOrDefault(p => symbols.IsImageAccess(p.Type));
+    }
+}
