@@ -17,13 +17,25 @@ public sealed partial class WrapperGenerator
                 : type;
 
             if (value is null)
-                return type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? "null" : "default";
+                return NullOrDefault(type);
 
             // Enums as a cast of the underlying value: always valid, even for combinations of flags.
             if (target.TypeKind == TypeKind.Enum)
                 return "(" + target.ToDisplayString(Signatures.TypeFormat) + ")(" + Literal(value) + ")";
 
             return Literal(value);
+        }
+
+        /// <summary><c>null</c>/<c>default</c>, with '!' where the user must have written it too (a non-nullable
+        /// reference type or an unconstrained type parameter), so the wrapper compiles warning-free.</summary>
+        private static string NullOrDefault(ITypeSymbol type)
+        {
+            if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+                return "null";
+            if (type.IsValueType)
+                return "default";
+            string suppress = type.NullableAnnotation == NullableAnnotation.Annotated ? "" : "!";
+            return (type.IsReferenceType ? "null" : "default") + suppress;
         }
 
         private static string Literal(object value) => value switch

@@ -31,7 +31,8 @@ public sealed partial class WrapperGenerator
                 _ => "",
             },
             parameter.IsParams,
-            parameter.IsThis,
+            // IParameterSymbol.IsThis is the implicit 'this' of instance methods; an extension's receiver is ordinal 0.
+            parameter.Ordinal == 0 && parameter.ContainingSymbol is IMethodSymbol { IsExtensionMethod: true },
             parameter.ScopedKind == ScopedKind.ScopedRef && parameter.RefKind != RefKind.Out,
             parameter.HasExplicitDefaultValue ? DefaultValues.Render(parameter.Type, parameter.ExplicitDefaultValue) : null);
 

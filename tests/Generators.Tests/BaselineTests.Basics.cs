@@ -10,7 +10,7 @@ public partial class BaselineTests
     private static void AssertBaseline(string source, [CallerMemberName] string testName = "")
     {
         var (result, output) = GeneratorHarness.Run(source);
-        Assert.Empty(GeneratorHarness.Problems(output));
+        GeneratorHarness.AssertClean(output);
         var generated = GeneratorHarness.Generated(result);
         Assert.NotEmpty(generated);
         Baselines.Verify(generated, testName);

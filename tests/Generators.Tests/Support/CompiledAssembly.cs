@@ -9,7 +9,7 @@ internal static class CompiledAssembly
     public static Assembly Build(string source)
     {
         var (_, output) = GeneratorHarness.Run(source);
-        Assert.Empty(GeneratorHarness.Problems(output));
+        GeneratorHarness.AssertClean(output);
         using var image = new MemoryStream();
         var emitted = output.Emit(image);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));

@@ -50,6 +50,13 @@ internal static class GeneratorHarness
             .Select(d => d.ToString())
             .ToArray();
 
+    /// <summary>Fails with every warning and error, in full, unless there are none.</summary>
+    public static void AssertClean(Compilation compilation)
+    {
+        var problems = Problems(compilation);
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+    }
+
     /// <summary>The generated files by hint name.</summary>
     public static IReadOnlyDictionary<string, string> Generated(GeneratorDriverRunResult result) =>
         result.Results.SelectMany(r => r.GeneratedSources)
