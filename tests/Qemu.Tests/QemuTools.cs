@@ -14,10 +14,13 @@ public static class QemuTools
     public static IReadOnlyList<string> Missing => MissingTools.Value;
 
     /// <summary>The skip message, or null when the tests must run.</summary>
-    public static string? SkipReason()
+    public static string? SkipReason() => SkipReason(Missing, Required_ByEnvironment);
+
+    /// <summary>The decision itself, separate from PATH and the environment so it can be tested.</summary>
+    public static string? SkipReason(IReadOnlyList<string> missing, bool required)
     {
-        if (Missing.Count == 0 || Required_ByEnvironment) return null;
-        return $"QEMU not installed ({string.Join(", ", Missing)} missing): apt-get install qemu-utils qemu-system-x86";
+        if (missing.Count == 0 || required) return null;
+        return $"QEMU not installed ({string.Join(", ", missing)} missing): apt-get install qemu-utils qemu-system-x86";
     }
 
     /// <summary>Full path of <paramref name="tool"/>; fails loudly when it is missing (the test then fails, never passes).</summary>
