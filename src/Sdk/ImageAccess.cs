@@ -70,17 +70,31 @@ public sealed class ImageAccess
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Demand(Perm.Resize, nameof(SetLength), "Perm.Resize");
-        Check(Syscalls.Truncate(DangerousFd(), length), nameof(SetLength));
+        Check(WithDescriptor(fd => Syscalls.Truncate(fd, length)), nameof(SetLength));
     }
 
     /// <summary>Flushes written data to stable storage (fsync).</summary>
     public void Flush()
     {
-        _ = Handle;
-        Check(Syscalls.Sync(DangerousFd()), nameof(Flush));
+        Check(WithDescriptor(Syscalls.Sync), nameof(Flush));
     }
 
-    private int DangerousFd() => (int)Handle.DangerousGetHandle();
+    /// <summary>Runs a raw syscall on the descriptor while holding a reference to it, so a concurrent release cannot
+    /// close it (and the kernel hand its number to another file) in between.</summary>
+    private int WithDescriptor(Func<int, int> syscall)
+    {
+        var handle = Handle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return syscall((int)handle.DangerousGetHandle());
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
 
     private void Check(int errno, string operation)
     {
