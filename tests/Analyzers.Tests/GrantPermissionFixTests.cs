@@ -96,4 +96,32 @@ public class GrantPermissionFixTests
                 }
             }
             """);
+
+    [Fact]
+    public async Task Two_missing_permissions_in_one_method_converge()
+    {
+        // BatchFixer drops the second edit of the same attribute, so FixAll needs a second pass; one-by-one needs two fixes.
+        var test = new ImageLockTest<PermissionAnalyzer, CodeFixes.GrantPermissionFix>
+        {
+            TestCode = """
+                using ImageLock;
+                partial class Job
+                {
+                    [RequiresImageAccess(Perm.Read)]
+                    void Save(ImageAccess image) { {|IMGL0001:image.SetLength(0)|}; {|IMGL0001:image.Write(0, default)|}; }
+                }
+                """,
+            FixedCode = """
+                using ImageLock;
+                partial class Job
+                {
+                    [RequiresImageAccess(Perm.Read | Perm.Write | Perm.Resize)]
+                    void Save(ImageAccess image) { image.SetLength(0); image.Write(0, default); }
+                }
+                """,
+            NumberOfIncrementalIterations = 2,
+            NumberOfFixAllIterations = 2,
+        };
+        await test.RunAsync();
+    }
 }
