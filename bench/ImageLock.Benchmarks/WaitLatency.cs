@@ -21,13 +21,15 @@ internal static class WaitLatency
         string path = images.Paths[0];
         ImageLease.Acquire(path, WaiterPerm, WaiterUnshare).Dispose(); // JIT and OFD probe outside the measurement
         Console.WriteLine($"wait latency: {samples} samples per mode; waiter CPU: {cpuRuns} windows of {cpuWindow.TotalSeconds:0.#} s");
-        Console.WriteLine($"idle process CPU (nobody waiting): {Stats(Repeat(cpuRuns, () => CpuShare(path, cpuWindow, null)), "0.000")} % of a core");
+        Console.WriteLine($"idle process CPU (nobody waiting): {Stats(Repeat(cpuRuns, () => CpuShare(path, cpuWindow, null).Cpu), "0.000")} % of a core");
         foreach (var (name, waiter) in Waiters)
         {
             var latencies = Enumerable.Range(0, samples).Select(_ => Latency(path, waiter)).Order().ToArray();
             Console.WriteLine($"{name}: release→held ms min {latencies[0]:0.00} p50 {Pct(latencies, 0.50):0.00} " +
                 $"p99 {Pct(latencies, 0.99):0.00} max {latencies[^1]:0.00}");
-            Console.WriteLine($"{name}: CPU while waiting {Stats(Repeat(cpuRuns, () => CpuShare(path, cpuWindow, waiter)), "0.000")} % of a core");
+            var runs = Enumerable.Range(0, cpuRuns).Select(_ => CpuShare(path, cpuWindow, waiter)).ToArray();
+            Console.WriteLine($"{name}: CPU while waiting {Stats([.. runs.Select(r => r.Cpu).Order()], "0.000")} % of a core; " +
+                $"probes (F_OFD_GETLK calls) per second {Stats([.. runs.Select(r => r.ProbesPerSecond).Order()], "0")}");
         }
         return 0;
     }
@@ -55,7 +57,7 @@ internal static class WaitLatency
     }
 
     /// <summary>Process CPU time over wall time while the waiter waits (or while nobody does, for the idle floor).</summary>
-    private static double CpuShare(string path, TimeSpan window, Func<string, CancellationToken, Task<ImageLease>>? start)
+    private static (double Cpu, double ProbesPerSecond) CpuShare(string path, TimeSpan window, Func<string, CancellationToken, Task<ImageLease>>? start)
     {
         var holder = ImageLease.Acquire(path, HolderPerm, HolderUnshare);
         using var cts = new CancellationTokenSource();
@@ -63,14 +65,18 @@ internal static class WaitLatency
         Thread.Sleep(200); // past the first, shorter backoff steps
         var process = Process.GetCurrentProcess();
         process.Refresh();
+        var counter = new FcntlCounter(); // costs a delegate call and a list append per probe
         var cpu0 = process.TotalProcessorTime;
         long t0 = Stopwatch.GetTimestamp();
         Thread.Sleep(window);
         process.Refresh();
-        double share = (process.TotalProcessorTime - cpu0).TotalMilliseconds / Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        var wall = Stopwatch.GetElapsedTime(t0);
+        double share = (process.TotalProcessorTime - cpu0).TotalMilliseconds / wall.TotalMilliseconds;
+        int probes = counter.Take().Checks;
+        counter.Dispose();
         holder.Dispose();
         waiter?.Result.Dispose(); // the holder left, so the waiter acquires and returns
-        return share * 100;
+        return (share * 100, probes / wall.TotalSeconds);
     }
 
     private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
