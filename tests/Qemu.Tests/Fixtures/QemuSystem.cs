@@ -4,11 +4,12 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 /// readiness, and the image as a -drive with or without a virtio-blk-pci device.</summary>
 public static class QemuSystem
 {
-    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null)
+    /// <param name="machine">q35 as measured; "pc" where PCI hot-plug is needed (q35's pcie.0 root bus refuses it).</param>
+    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null, string machine = "q35")
     {
         image ??= dir.CreateImage($"vm.{format}", format);
         string drive = $"file={image},format={format},if=none,id=d0";
-        List<string> machine = ["-machine", "q35", "-accel", "tcg"];
+        List<string> machineArgs = ["-machine", machine, "-accel", "tcg"];
         List<string> device = ["-device", "virtio-blk-pci,drive=d0,id=vd0"];
         switch (config)
         {
@@ -16,11 +17,11 @@ public static class QemuSystem
             case "qsys q35, -drive readonly=on + virtio-blk-pci": drive += ",readonly=on"; break;
             case "qsys q35, -drive + virtio-blk-pci,share-rw=on": device[1] += ",share-rw=on"; break;
             case "qsys q35, -drive if=none (unattached)": device = []; break;
-            case "qsys -machine none, -drive if=none": machine = ["-machine", "none"]; device = []; break;
+            case "qsys -machine none, -drive if=none": machineArgs = ["-machine", "none"]; device = []; break;
             default: throw new ArgumentException($"not a qemu-system configuration: {config}");
         }
         var qmpPath = dir.File("vm.qmp");
-        var args = new List<string>(machine) { "-S", "-nodefaults", "-display", "none",
+        var args = new List<string>(machineArgs) { "-S", "-nodefaults", "-display", "none",
             "-qmp", $"unix:{qmpPath},server=on,wait=off", "-drive", drive };
         args.AddRange(device);
         var process = QemuProcess.Start("qemu-system-x86_64", args);
