@@ -23,6 +23,11 @@ public sealed class ImageAccess
     /// <summary>The permissions forbidden to others.</summary>
     public Unshare Unshare => _lease.Unshare;
 
+    /// <summary>True when the lease grants every permission in <paramref name="perm"/>. The analyzers treat
+    /// <c>if (image.Allows(Perm.Resize)) { image.SetLength(n); }</c> as guarded: a body annotated with a smaller grant may
+    /// still use the operation when a caller passes it a capability with more.</summary>
+    public bool Allows(Perm perm) => (_lease.Perm & perm) == perm;
+
     /// <summary>The descriptor, for advanced use. Do not close it, and do not pass it to a child process.</summary>
     public SafeFileHandle Handle => _lease.Handle;
 
