@@ -20,6 +20,7 @@ public sealed partial class WrapperGenerator : IIncrementalGenerator
                 KnownNames.RequiresImageAccessAttribute,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (ctx, ct) => Parser.TryCreate(ctx, ct))
+            .WithTrackingName(StepNames.Transform)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
             .WithTrackingName(StepNames.Wrappers);
