@@ -46,6 +46,13 @@ internal sealed class ChildProcess : IDisposable
         return child;
     }
 
+    /// <summary>Writes a line to the child's stdin.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Waits for exit and for all output; false on timeout.</summary>
     public bool WaitForExit(TimeSpan timeout)
     {
