@@ -64,6 +64,7 @@ internal static class HolderScan
             var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             int k = Array.IndexOf(f, key);
             if (k < 0 || k + 2 >= f.Length || f.Contains("->")) continue;
+            if (f[2] is not ("OFDLCK" or "POSIX")) continue; // FLOCK/LEASE/DELEG are other lock spaces (.NET FileStream takes flock)
             kind = f[2] == "POSIX" ? "POSIX" : "OFD";
             exclusive |= f[4] == "WRITE";
             long start = long.Parse(f[k + 1], CultureInfo.InvariantCulture);
