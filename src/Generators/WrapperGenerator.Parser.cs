@@ -81,7 +81,7 @@ public sealed partial class WrapperGenerator
                 return true;
             if (method.IsAsync && method.ReturnsVoid)
                 return true; // async void returns at its first await: the lease would be released under the body
-            if (!ContainersArePartial(method.ContainingType) || method.ContainingType.IsRefLikeType)
+            if (!ContainersArePartial(method.ContainingType, cancellationToken) || method.ContainingType.IsRefLikeType)
                 return true;
             if (method.Parameters.Any(p => p.Type.IsRefLikeType || IsPointer(p.Type)))
                 return true;
@@ -133,7 +133,7 @@ public sealed partial class WrapperGenerator
 
         /// <summary>Every type from the method's up to the outermost must be a partial class, struct or record,
         /// and none file-local (a generated partial in another file would be a different type).</summary>
-        private static bool ContainersArePartial(INamedTypeSymbol? type)
+        private static bool ContainersArePartial(INamedTypeSymbol? type, CancellationToken cancellationToken)
         {
             for (; type is not null; type = type.ContainingType)
             {
@@ -143,7 +143,7 @@ public sealed partial class WrapperGenerator
                     return false;
                 foreach (var reference in type.DeclaringSyntaxReferences)
                 {
-                    if (reference.GetSyntax() is not TypeDeclarationSyntax declaration
+                    if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
                         || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                         return false;
                 }
