@@ -5,7 +5,6 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 public sealed class HolderPool : IDisposable
 {
     private readonly Dictionary<(string, string), QemuHolder> _holders = new();
-    private readonly List<TempDir> _dirs = [];
     private readonly object _gate = new();
 
     public QemuHolder Get(string config, string format)
@@ -18,8 +17,8 @@ public sealed class HolderPool : IDisposable
                 return holder;
             }
             var dir = new TempDir();
-            _dirs.Add(dir);
-            holder = Start(config, format, dir);
+            try { holder = Start(config, format, dir); } // the holder owns the dir from here on
+            catch { dir.Dispose(); throw; }
             _holders[(config, format)] = holder;
             return holder;
         }
@@ -45,8 +44,6 @@ public sealed class HolderPool : IDisposable
                 catch (Exception e) { errors.Add(e); }
             }
             _holders.Clear();
-            foreach (var dir in _dirs) dir.Dispose();
-            _dirs.Clear();
         }
         if (errors.Count > 0) throw new AggregateException(errors);
     }

@@ -3,8 +3,8 @@ using ImageLock.Qemu.Tests.Reference;
 namespace ImageLock.Qemu.Tests.Fixtures;
 
 /// <summary>A QEMU configuration from the reference tables, running on its own image in its own temp dir, ready
-/// (QMP answered where there is QMP, and the reference's bytes are held). Disposing stops only its own process; the
-/// temp dir belongs to whoever created it.</summary>
+/// (QMP answered where there is QMP, and the reference's bytes are held). Disposing stops only its own process, then
+/// deletes the temp dir it was given (callers may pass `new TempDir()` inline).</summary>
 public sealed class QemuHolder : IDisposable
 {
     private readonly TempDir _dir;
@@ -41,7 +41,11 @@ public sealed class QemuHolder : IDisposable
 
     public void Dispose()
     {
-        try { Qmp?.Dispose(); }
-        finally { Process.Dispose(); }
+        try
+        {
+            try { Qmp?.Dispose(); }
+            finally { Process.Dispose(); }
+        }
+        finally { _dir.Dispose(); }
     }
 }

@@ -29,16 +29,13 @@ public sealed class ChainBytesTests
         var overlayGrant = ReferenceTable.BytesHeld(config, baseFormat, "overlay");
         var backingGrant = ReferenceTable.BytesHeld(config, baseFormat, "base");
 
-        RoleBytes qemuOverlay, qemuBacking;
-        using (var holder = config == "overlay: qemu-io (rw)"
-                   ? QemuIo.Start("qemu-io (rw)", "qcow2", dir, overlay)
-                   : QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, overlay))
-        {
-            Bytes.WaitFor(backing, backingGrant.Perm, backingGrant.Unshare, holder.Process);
-            qemuOverlay = RoleBytes.Capture(overlay, holder.Process.Pid);
-            qemuBacking = RoleBytes.Capture(backing, holder.Process.Pid);
-            holder.Process.Stop();
-        }
+        using var holder = config == "overlay: qemu-io (rw)"
+            ? QemuIo.Start("qemu-io (rw)", "qcow2", dir, overlay)
+            : QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, overlay);
+        Bytes.WaitFor(backing, backingGrant.Perm, backingGrant.Unshare, holder.Process);
+        var qemuOverlay = RoleBytes.Capture(overlay, holder.Process.Pid);
+        var qemuBacking = RoleBytes.Capture(backing, holder.Process.Pid);
+        holder.Process.Stop(); // the holder (and the dir) is disposed at the end of the test
         Bytes.WaitFree(overlay);
         Bytes.WaitFree(backing);
 

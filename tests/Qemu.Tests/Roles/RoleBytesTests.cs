@@ -29,14 +29,10 @@ public sealed class RoleBytesTests
     {
         using var dir = new TempDir();
         var expected = ReferenceTable.BytesHeld(config, format);
-        RoleBytes qemu;
-        string image;
-        using (var holder = HolderPool.Start(config, format, dir))
-        {
-            image = holder.Image;
-            qemu = RoleBytes.Capture(holder.Image, holder.Process.Pid);
-            holder.Process.Stop();
-        }
+        using var holder = HolderPool.Start(config, format, dir);
+        string image = holder.Image;
+        var qemu = RoleBytes.Capture(image, holder.Process.Pid);
+        holder.Process.Stop(); // the holder (and its dir) is disposed at the end of the test
         Bytes.WaitFree(image);
 
         RoleBytes engine;
