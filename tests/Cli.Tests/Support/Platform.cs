@@ -1,0 +1,2 @@
+// The protocol is Linux-only (OFD locks, /proc): so are these tests.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
