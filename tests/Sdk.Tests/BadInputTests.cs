@@ -11,7 +11,7 @@ public sealed class BadInputTests
     /// as many descriptors afterwards. Bounded by a timeout so a blocking open (FIFO) fails the test instead of hanging.</summary>
     private static T Refused<T>(Action acquire) where T : Exception
     {
-        ImageStatus.Probe(Warm.Path, identifyHolders: false); // warms lazily opened runtime descriptors
+        ImageStatus.Probe(typeof(BadInputTests).Assembly.Location, identifyHolders: false); // warms lazily opened runtime descriptors
         int before = ProcFd.Count();
         var task = Task.Run(() => Record.Exception(acquire));
         Assert.True(task.Wait(TimeSpan.FromSeconds(10)), "the call blocked");
@@ -19,8 +19,6 @@ public sealed class BadInputTests
         Assert.Equal(before, ProcFd.Count());
         return e;
     }
-
-    private static readonly TempImage Warm = new();
 
     private static IEnumerable<Action> AllEntryPoints(string path, Perm perm = Perm.Read) =>
     [
