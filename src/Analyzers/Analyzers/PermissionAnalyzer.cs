@@ -9,7 +9,8 @@ namespace ImageLock.Analyzers;
 
 /// <summary>
 /// IMGL0001 and IMGL0002: every use of a received ImageAccess must fit the grant of the method that received it
-/// (lambdas and local functions inherit it). Checks are local: the method's own attribute, the callee's attribute.
+/// (lambdas and local functions inherit it). Checks are local: the method's own attribute, the callee's attribute,
+/// and run-time checks on the same capability that guard the use (<see cref="PermGuards"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PermissionAnalyzer : DiagnosticAnalyzer
@@ -58,6 +59,8 @@ public sealed class PermissionAnalyzer : DiagnosticAnalyzer
         if (OperationHelpers.CapabilityParameter(instance, grants.Symbols) is not { } parameter) return;
         if (grants.InEffect(parameter.ContainingSymbol as IMethodSymbol) is not { } grant) return;
         if (OperationRequirements.Allows(grant.Perm, needed, any)) return;
+        // Guarded by a check on the same capability (`if (image.Allows(Perm.Resize))`): a caller may pass more than declared.
+        if (OperationRequirements.Allows(grant.Perm | PermGuards.Proven(context.Operation, parameter, grants.Symbols), needed, any)) return;
 
         context.ReportDiagnostic(Create(DiagnosticDescriptors.OperationNotGranted, context.Operation, grant, toAdd, 0,
             member, text, grant.Method.Name, grant.Describe(), grant.JustificationSuffix));
@@ -68,6 +71,9 @@ public sealed class PermissionAnalyzer : DiagnosticAnalyzer
         if (OperationHelpers.CapabilityParameter(value, grants.Symbols) is not { } parameter) return;
         if (grants.InEffect(parameter.ContainingSymbol as IMethodSymbol) is not { } caller) return;
         int missingPerm = callee.Perm & ~caller.EffectivePerm;
+        // Guards prove permissions only; what a lease unshares has no run-time check to guard on.
+        if (missingPerm != 0)
+            missingPerm = callee.Perm & ~Grant.Effective(caller.Perm | PermGuards.Proven(context.Operation, parameter, grants.Symbols));
         int missingUnshare = callee.Unshare & ~caller.Unshare;
         if (missingPerm == 0 && missingUnshare == 0) return;
 

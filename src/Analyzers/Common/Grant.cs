@@ -24,7 +24,9 @@ internal sealed class Grant
     public string? Justification { get; }
 
     /// <summary>Perm bits this grant lets the body use: Write also allows write-unchanged I/O.</summary>
-    public int EffectivePerm => (Perm & Write) != 0 ? Perm | WriteUnchanged : Perm;
+    public int EffectivePerm => Effective(Perm);
+
+    public static int Effective(int perm) => (perm & Write) != 0 ? perm | WriteUnchanged : perm;
 
     public static Grant FromAttribute(IMethodSymbol method, AttributeData attribute)
     {

@@ -9,23 +9,37 @@ internal sealed class KnownSymbols
     public const string AttributeName = "ImageLock.RequiresImageAccessAttribute";
     public const string ImageLeaseName = "ImageLock.ImageLease";
 
-    private KnownSymbols(INamedTypeSymbol imageAccess, INamedTypeSymbol attribute, INamedTypeSymbol? imageLease)
+    private KnownSymbols(INamedTypeSymbol imageAccess, INamedTypeSymbol attribute, INamedTypeSymbol? imageLease, IMethodSymbol? enumHasFlag)
     {
         ImageAccess = imageAccess;
         Attribute = attribute;
         ImageLease = imageLease;
+        EnumHasFlag = enumHasFlag;
+        // Null with an SDK older than the guard API: guards are then simply not recognised.
+        Allows = imageAccess.GetMembers("Allows").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 1);
+        PermProperty = imageAccess.GetMembers("Perm").OfType<IPropertySymbol>().FirstOrDefault();
     }
 
     public INamedTypeSymbol ImageAccess { get; }
     public INamedTypeSymbol Attribute { get; }
     public INamedTypeSymbol? ImageLease { get; }
 
+    /// <summary><c>ImageAccess.Allows(Perm)</c>, the run-time guard.</summary>
+    public IMethodSymbol? Allows { get; }
+
+    /// <summary><c>ImageAccess.Perm</c>, tested by <c>(image.Perm &amp; flag) != 0</c> and <c>image.Perm.HasFlag(flag)</c>.</summary>
+    public IPropertySymbol? PermProperty { get; }
+
+    /// <summary><c>System.Enum.HasFlag</c>.</summary>
+    public IMethodSymbol? EnumHasFlag { get; }
+
     public static KnownSymbols? TryCreate(Compilation compilation)
     {
         var access = compilation.GetTypeByMetadataName(ImageAccessName);
         var attribute = compilation.GetTypeByMetadataName(AttributeName);
         if (access is null || attribute is null) return null;
-        return new KnownSymbols(access, attribute, compilation.GetTypeByMetadataName(ImageLeaseName));
+        var hasFlag = compilation.GetSpecialType(SpecialType.System_Enum).GetMembers("HasFlag").OfType<IMethodSymbol>().FirstOrDefault();
+        return new KnownSymbols(access, attribute, compilation.GetTypeByMetadataName(ImageLeaseName), hasFlag);
     }
 
     public bool IsImageAccess(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, ImageAccess);
