@@ -1,4 +1,5 @@
 using System.Linq;
+using ImageLock.Shared;
 using Microsoft.CodeAnalysis;
 
 namespace ImageLock.Generators;
@@ -16,7 +17,7 @@ public sealed partial class WrapperGenerator
         /// </summary>
         public static bool? Find(IMethodSymbol method, int imageIndex, Compilation compilation)
         {
-            string wrapperKey = Signatures.OverloadKey(method, imageIndex);
+            string wrapperKey = OverloadKeys.Of(method, imageIndex);
             var self = method.PartialDefinitionPart ?? method;
 
             foreach (var member in SameNameMethods(method.ContainingType, method))
@@ -52,11 +53,11 @@ public sealed partial class WrapperGenerator
             if (member.TypeParameters.Length != arity)
                 return Clash.None;
             // A generated wrapper already in metadata (the base type lives in another assembly).
-            if (Signatures.OverloadKey(member) == wrapperKey)
+            if (OverloadKeys.Of(member) == wrapperKey)
                 return IsGeneratedWrapper(member) ? Clash.Wrapper : Clash.HandWritten;
             // Another annotated method: its wrapper (generated in this same run) would have the same parameters.
             if (IsAnnotated(member) && Shapes.SingleImageAccessIndex(member) is var index and >= 0
-                && Signatures.OverloadKey(member, index) == wrapperKey)
+                && OverloadKeys.Of(member, index) == wrapperKey)
                 return Clash.Wrapper;
             return Clash.None;
         }

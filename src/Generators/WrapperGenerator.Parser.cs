@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using ImageLock.Generators.Models;
+using ImageLock.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -62,7 +63,7 @@ public sealed partial class WrapperGenerator
                 CancellationTokenName: token is null ? null : Names.Escape(token.Name),
                 Grant: grant,
                 DocCref: Signatures.Cref(method),
-                SortKey: method.Name + "(" + Signatures.OverloadKey(method, imageIndex) + ")`" + method.TypeParameters.Length);
+                SortKey: method.Name + "(" + OverloadKeys.Of(method, imageIndex) + ")`" + method.TypeParameters.Length);
         }
 
         private static ParameterModel PathParameter(string name) =>

@@ -69,27 +69,5 @@ public sealed partial class WrapperGenerator
                 + p.Type.ToDisplayString(CrefTypeFormat).Replace('<', '{').Replace('>', '}'));
             return Names.Escape(method.Name) + typeParameters + "(" + string.Join(", ", parameters) + ")";
         }
-
-        /// <summary>
-        /// What C# compares to tell overloads apart: each parameter's type (method type parameters by position,
-        /// nullable annotations, tuple names and dynamic erased) and whether it is passed by reference.
-        /// With <paramref name="imageIndex"/> ≥ 0 that parameter counts as <c>string</c>: the wrapper's key.
-        /// </summary>
-        public static string OverloadKey(IMethodSymbol method, int imageIndex = -1) =>
-            string.Join(", ", method.Parameters.Select((p, i) =>
-                (p.RefKind == RefKind.None ? "" : "ref ") + (i == imageIndex ? "string" : TypeKey(p.Type))));
-
-        private static string TypeKey(ITypeSymbol type) => type switch
-        {
-            ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } tp => "!!" + tp.Ordinal,
-            IArrayTypeSymbol array => TypeKey(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]",
-            IDynamicTypeSymbol => "object",
-            INamedTypeSymbol { SpecialType: SpecialType.System_String } => "string",
-            INamedTypeSymbol { IsGenericType: true } named =>
-                named.OriginalDefinition.WithNullableAnnotation(NullableAnnotation.NotAnnotated)
-                    .ToDisplayString(CrefTypeFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None))
-                + "`" + named.Arity + "[" + string.Join(",", named.TypeArguments.Select(TypeKey)) + "]",
-            _ => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(CrefTypeFormat),
-        };
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ImageLock.Analyzers.Common;
 using ImageLock.Analyzers.Diagnostics;
+using ImageLock.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;

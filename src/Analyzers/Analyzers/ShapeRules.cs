@@ -1,5 +1,6 @@
 using ImageLock.Analyzers.Common;
 using ImageLock.Analyzers.Diagnostics;
+using ImageLock.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -76,7 +77,7 @@ internal static class ShapeRules
         foreach (var member in SameName(method.ContainingType, method))
         {
             if (SymbolEqualityComparer.Default.Equals(member.PartialDefinitionPart ?? member, self)) continue;
-            if (OverloadKeys.IsGeneratedWrapper(member)) continue;
+            if (GeneratedWrappers.Is(member)) continue;
             if (OverloadKeys.Of(member) == key) return member;
             if (symbols.FindAttribute(member) is not null && SingleCapability(member, symbols) is int other && OverloadKeys.Of(member, other) == key)
                 return member;
@@ -85,7 +86,7 @@ internal static class ShapeRules
             foreach (var member in SameName(baseType, method))
                 if (member.DeclaredAccessibility != Accessibility.Private
                     && compilation.IsSymbolAccessibleWithin(member, method.ContainingType)
-                    && !OverloadKeys.IsGeneratedWrapper(member)
+                    && !GeneratedWrappers.Is(member)
                     && OverloadKeys.Of(member) == key)
                     return member;
         return null;

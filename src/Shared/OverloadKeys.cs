@@ -1,10 +1,12 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
-namespace ImageLock.Analyzers.Common;
+namespace ImageLock.Shared;
 
 /// <summary>
-/// What C# compares to tell overloads apart. Mirrors Signatures.OverloadKey in src/Generators so that IMGL0003 reports
-/// exactly the collisions the generator skips; keep the two in sync.
+/// What C# compares to tell overloads apart: each parameter's type (method type parameters by position, nullable
+/// annotations, tuple names and dynamic erased) and whether it is passed by reference. Compiled into both the
+/// generator (to skip wrappers that would collide) and the analyzers (IMGL0003 reports exactly those skips).
 /// </summary>
 internal static class OverloadKeys
 {
@@ -29,11 +31,4 @@ internal static class OverloadKeys
             + "`" + named.Arity + "[" + string.Join(",", named.TypeArguments.Select(TypeKey)) + "]",
         _ => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(Format),
     };
-
-    /// <summary>Wrappers the generator emitted (in this compilation or in metadata).</summary>
-    public static bool IsGeneratedWrapper(IMethodSymbol method) =>
-        method.GetAttributes().Any(a =>
-            a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
-            && a.ConstructorArguments.Length == 2
-            && a.ConstructorArguments[0].Value as string == "ImageLock.Generators");
 }
