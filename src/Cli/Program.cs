@@ -8,7 +8,8 @@ public static class Program
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            Console.Out.Write(Usage.Main);
+            // No command is a usage error: the usage goes to stderr, like every other usage error's.
+            (args.Length == 0 ? Console.Error : Console.Out).Write(Usage.Main);
             return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
         }
         var rest = args[1..];
