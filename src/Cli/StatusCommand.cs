@@ -22,9 +22,13 @@ internal static class StatusCommand
         var results = new List<(string Path, ImageStatus? Status, string? Error)>();
         foreach (var image in images)
         {
-            try { results.Add((image, ImageStatus.Probe(image), null)); }
+            try { results.Add((image, ImageStatus.Probe(image, identifyHolders: false), null)); }
             catch (ImageLockException e) { results.Add((image, null, e.Message)); }
         }
+        // One pass over /proc names the holders of all images at once.
+        var named = new Queue<ImageStatus>(ImageStatus.IdentifyHolders(results.Where(r => r.Status is not null).Select(r => r.Status!).ToList()));
+        for (int i = 0; i < results.Count; i++)
+            if (results[i].Status is not null) results[i] = results[i] with { Status = named.Dequeue() };
 
         if (json) output.WriteLine(Json(results));
         else WriteText(output, results);

@@ -37,7 +37,7 @@ public sealed partial class ImageLease
             _api is LockApi api ? LockProtocol.Prepare(_image.Fd, api, ref _held, Wanted, Wanted) : null;
 
         /// <summary>The check alone, with nothing locked: F_GETLK probes that cannot disturb anyone.</summary>
-        public bool LooksClear() => _api is not LockApi api || LockProtocol.Check(_image.Fd, api, Wanted) is null;
+        public bool LooksClear() => _api is not LockApi api || LockProtocol.Check(_image.Fd, api, Wanted, exact: false) is null;
 
         public ImageLease Finish(LockFailure? failure)
         {

@@ -70,7 +70,7 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
     /// <summary>Acquires, waiting for a conflicting holder as <paramref name="wait"/> says.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting; nothing is held.</exception>
     public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare, LockWait wait, CancellationToken cancellationToken = default) =>
-        Acquire(imagePath, perm, unshare, ImageLockOptions.Default with { Wait = wait }, cancellationToken);
+        Acquire(imagePath, perm, unshare, ImageLockOptions.WithWait(wait), cancellationToken);
 
     /// <summary>Acquires with explicit options (locking mode, wait policy).</summary>
     public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare, ImageLockOptions options, CancellationToken cancellationToken = default)
@@ -79,10 +79,11 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
         try
         {
             var failure = attempt.TryLock();
-            var backoff = new Backoff(options.Wait);
-            while (failure is { IsConflict: true } && backoff.TryNext(out var delay))
+            var backoff = failure is null || options.Wait.FailsImmediately ? null : new Backoff(options.Wait);
+            while (failure is { IsConflict: true } && backoff is not null && backoff.TryNext(out var delay))
             {
-                cancellationToken.WaitHandle.WaitOne(delay);
+                if (cancellationToken.CanBeCanceled) cancellationToken.WaitHandle.WaitOne(delay);
+                else Thread.Sleep(delay);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (attempt.LooksClear()) failure = attempt.TryLock();
             }
@@ -98,7 +99,7 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
     /// <summary>Acquires asynchronously, waiting for a conflicting holder as <paramref name="wait"/> says (default: fail at once).</summary>
     public static ValueTask<ImageLease> AcquireAsync(string imagePath, Perm perm, Unshare unshare = Unshare.None,
         LockWait? wait = null, CancellationToken cancellationToken = default) =>
-        AcquireAsync(imagePath, perm, unshare, ImageLockOptions.Default with { Wait = wait ?? LockWait.None }, cancellationToken);
+        AcquireAsync(imagePath, perm, unshare, ImageLockOptions.WithWait(wait ?? LockWait.None), cancellationToken);
 
     /// <summary>Acquires asynchronously with explicit options.</summary>
     public static async ValueTask<ImageLease> AcquireAsync(string imagePath, Perm perm, Unshare unshare,
@@ -108,8 +109,8 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
         try
         {
             var failure = attempt.TryLock();
-            var backoff = new Backoff(options.Wait);
-            while (failure is { IsConflict: true } && backoff.TryNext(out var delay))
+            var backoff = failure is null || options.Wait.FailsImmediately ? null : new Backoff(options.Wait);
+            while (failure is { IsConflict: true } && backoff is not null && backoff.TryNext(out var delay))
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 if (attempt.LooksClear()) failure = attempt.TryLock();

@@ -6,6 +6,10 @@ public sealed record ImageLockOptions
     /// <summary>The defaults: OFD locks, fail at once.</summary>
     public static readonly ImageLockOptions Default = new();
 
+    /// <summary>The defaults with <paramref name="wait"/>; no allocation for the common "fail at once".</summary>
+    internal static ImageLockOptions WithWait(LockWait wait) =>
+        ReferenceEquals(wait, LockWait.None) ? Default : Default with { Wait = wait };
+
     /// <summary>Which lock calls to use (default <see cref="LockingMode.Ofd"/>).</summary>
     public LockingMode Locking { get; init; } = LockingMode.Ofd;
 

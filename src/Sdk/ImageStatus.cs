@@ -9,9 +9,12 @@ namespace ImageLock;
 /// </summary>
 public sealed class ImageStatus
 {
-    private ImageStatus(string path, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
+    private readonly string _inodeKey;
+
+    private ImageStatus(string path, string inodeKey, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
         IReadOnlyList<LockHolder> holders, bool holdersComplete)
     {
+        _inodeKey = inodeKey;
         ImagePath = path;
         Perm = perm;
         Unshare = unshare;
@@ -65,11 +68,21 @@ public sealed class ImageStatus
         var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
         int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
         int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
-        bool complete = true;
-        IReadOnlyList<LockHolder> holders = identifyHolders && ((perm | unshare) != 0 || legacyPerm || legacyUnshare)
-            ? HolderScan.Find(image.Device, image.Inode, out complete)
-            : [];
-        return new ImageStatus(imagePath, (Perm)perm, (Unshare)unshare, legacyPerm, legacyUnshare, holders, complete);
+        var status = new ImageStatus(imagePath, HolderScan.InodeKey(image.Device, image.Inode), (Perm)perm, (Unshare)unshare,
+            legacyPerm, legacyUnshare, [], holdersComplete: true);
+        return identifyHolders ? IdentifyHolders([status])[0] : status;
+    }
+
+    /// <summary>Fills in <see cref="Holders"/> for many probed images with one pass over /proc (a pass costs as much
+    /// as there are descriptors on the machine, so <c>imagelock status DIR</c> must not pay it per image).</summary>
+    public static IReadOnlyList<ImageStatus> IdentifyHolders(IReadOnlyList<ImageStatus> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        var held = statuses.Where(s => !s.IsFree).Select(s => s._inodeKey).Distinct().ToArray();
+        if (held.Length == 0) return statuses;
+        var found = HolderScan.FindAll(held, out bool complete);
+        return statuses.Select(s => s.IsFree ? s : new ImageStatus(s.ImagePath, s._inodeKey, s.Perm, s.Unshare, s.LegacyPerm,
+            s.LegacyUnshare, found.TryGetValue(s._inodeKey, out var holders) ? holders : [], complete)).ToArray();
     }
 
     private static int ProbeBytes(string path, int fd, LockApi api, int baseByte, out bool legacy)

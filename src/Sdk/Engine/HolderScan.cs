@@ -8,22 +8,28 @@ namespace ImageLock.Engine;
 /// </summary>
 internal static class HolderScan
 {
-    public static IReadOnlyList<LockHolder> Find(ulong device, ulong inode, out bool complete) =>
-        Find(device, inode, "/proc", out complete);
+    public static IReadOnlyList<LockHolder> Find(ulong device, ulong inode, out bool complete)
+    {
+        string key = InodeKey(device, inode);
+        return FindAll([key], out complete).TryGetValue(key, out var holders) ? holders : [];
+    }
 
-    internal static IReadOnlyList<LockHolder> Find(ulong device, ulong inode, string proc, out bool complete)
+    /// <summary>One pass over /proc for many inodes ("MAJ:MIN:INODE" keys): the cost of a scan is the number of
+    /// descriptors on the machine, so <c>status</c> of many images must not pay it once per image.</summary>
+    public static Dictionary<string, List<LockHolder>> FindAll(IReadOnlyCollection<string> keys, out bool complete)
     {
         complete = true;
-        string key = InodeKey(device, inode);
-        string? locks = TryRead(Path.Combine(proc, "locks"));
-        if (locks is null) { complete = false; return []; }
-        if (!locks.Contains(key, StringComparison.Ordinal)) return [];
+        var found = new Dictionary<string, List<LockHolder>>(StringComparer.Ordinal);
+        string? locks = TryRead("/proc/locks");
+        if (locks is null) { complete = false; return found; }
+        var wanted = keys.Where(k => locks.Contains(" " + k + " ", StringComparison.Ordinal)).ToArray();
+        if (wanted.Length == 0) return found;
 
-        var holders = new List<LockHolder>();
-        IEnumerable<string> pids;
-        try { pids = Directory.EnumerateDirectories(proc).Where(d => int.TryParse(Path.GetFileName(d), out _)).ToList(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { complete = false; return []; }
+        string[] pids;
+        try { pids = Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)).ToArray(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { complete = false; return found; }
 
+        byte[] buffer = new byte[8192];
         foreach (var dir in pids)
         {
             int pid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
@@ -34,14 +40,24 @@ internal static class HolderScan
 
             foreach (var fdinfo in fdinfos)
             {
-                string? text = TryRead(fdinfo);
-                if (text is null || !text.Contains(key, StringComparison.Ordinal)) continue;
-                var holder = Parse(pid, int.Parse(Path.GetFileName(fdinfo), CultureInfo.InvariantCulture), text, key, dir);
-                if (holder is not null) holders.Add(holder);
+                // Most descriptors carry no lock: look for "lock:" in the raw bytes before making a string.
+                int length = Interop.Syscalls.ReadFile(fdinfo, buffer);
+                if (length <= 0 || buffer.AsSpan(0, length).IndexOf("lock:"u8) < 0) continue;
+                string text = System.Text.Encoding.ASCII.GetString(buffer, 0, length);
+                int fd = int.Parse(Path.GetFileName(fdinfo), CultureInfo.InvariantCulture);
+                foreach (var key in wanted)
+                {
+                    if (!text.Contains(key, StringComparison.Ordinal)) continue;
+                    var holder = Parse(pid, fd, text, key, dir);
+                    if (holder is null) continue;
+                    if (!found.TryGetValue(key, out var list)) found[key] = list = [];
+                    list.Add(holder);
+                }
             }
         }
-        holders.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : Nullable.Compare(a.Fd, b.Fd));
-        return holders;
+        foreach (var list in found.Values)
+            list.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : Nullable.Compare(a.Fd, b.Fd));
+        return found;
     }
 
     /// <summary>"MAJ:MIN:INODE" as /proc/locks and fdinfo print it (hex device numbers, decimal inode).</summary>

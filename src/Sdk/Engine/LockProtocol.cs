@@ -76,16 +76,19 @@ internal static class LockProtocol
     /// QEMU's check, first conflict wins: loop 1, for each perm we use, does anyone else hold 200+i;
     /// loop 2, for each perm we unshare, does anyone else hold 100+i. Takes no lock.
     /// </summary>
-    public static LockFailure? Check(int fd, LockApi api, LockBits wanted) =>
-        TestRuns(fd, api, SharedBase, wanted.Perm, LockFailure.PermConflict)
-        ?? TestRuns(fd, api, PermBase, wanted.Unshare, LockFailure.SharedConflict);
+    /// <remarks>With <c>exact: false</c> (a waiter's probe, which only needs "clear or not") a conflicting run is not
+    /// retested byte by byte to name the permission.</remarks>
+    public static LockFailure? Check(int fd, LockApi api, LockBits wanted, bool exact = true) =>
+        TestRuns(fd, api, SharedBase, wanted.Perm, LockFailure.PermConflict, exact)
+        ?? TestRuns(fd, api, PermBase, wanted.Unshare, LockFailure.SharedConflict, exact);
 
-    private static LockFailure? TestRuns(int fd, LockApi api, int baseByte, int bits, Func<int, LockFailure> conflict)
+    private static LockFailure? TestRuns(int fd, LockApi api, int baseByte, int bits, Func<int, LockFailure> conflict, bool exact)
     {
         foreach (var (first, count) in Runs(bits))
         {
             int err = Syscalls.TestLock(fd, api, baseByte + first, count, out var probe);
             if (err == 0 && !probe.Held) continue;
+            if (!exact) return err == 0 ? conflict(first) : LockFailure.TestFailure(conflict(first), err);
             for (int i = first; i < first + count; i++) // name the lowest conflicting byte, as QEMU's loop would
             {
                 err = Syscalls.TestLock(fd, api, baseByte + i, 1, out probe);
@@ -108,15 +111,25 @@ internal static class LockProtocol
     }
 
     /// <summary>Runs of adjacent set bits among the four permission bits, ascending: 0b1011 → (0,2), (3,1).</summary>
-    internal static IEnumerable<(int First, int Count)> Runs(int bits)
+    internal static BitRuns Runs(int bits) => new(bits);
+}
+
+/// <summary>Allocation-free enumerator over runs of adjacent set permission bits (see <see cref="LockProtocol.Runs"/>).</summary>
+internal struct BitRuns(int bits)
+{
+    private int _next;
+
+    public (int First, int Count) Current { get; private set; }
+
+    public readonly BitRuns GetEnumerator() => this;
+
+    public bool MoveNext()
     {
-        int i = 0;
-        while (i < PermNames.Count)
-        {
-            if ((bits & (1 << i)) == 0) { i++; continue; }
-            int first = i;
-            while (i < PermNames.Count && (bits & (1 << i)) != 0) i++;
-            yield return (first, i - first);
-        }
+        while (_next < PermNames.Count && (bits & (1 << _next)) == 0) _next++;
+        if (_next >= PermNames.Count) return false;
+        int first = _next;
+        while (_next < PermNames.Count && (bits & (1 << _next)) != 0) _next++;
+        Current = (first, _next - first);
+        return true;
     }
 }

@@ -17,21 +17,44 @@ internal static unsafe class Syscalls
 
     public static int Open(string path, bool readWrite, out int fd)
     {
+        // O_NONBLOCK keeps open() from hanging on a FIFO. It is left set: open(2) says it has no effect on regular
+        // files and block devices, the only kinds we accept (checked right after with fstat).
         int flags = (readWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-        byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
+        int length = Encoding.UTF8.GetByteCount(path);
+        Span<byte> bytes = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        bytes[length] = 0;
         fixed (byte* p = bytes)
         {
             do fd = open(p, flags, 0);
             while (fd < 0 && errno == EINTR);
         }
-        if (fd < 0) return errno;
-        // O_NONBLOCK only keeps open() from hanging on a FIFO; regular I/O must block normally.
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-        return 0;
+        return fd < 0 ? errno : 0;
     }
 
     public static int Close(int fd) => close(fd) < 0 ? errno : 0;
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes of a small file (a /proc entry) without FileStream;
+    /// returns the length read, or -1 when the file cannot be read (a process that just exited, no permission).</summary>
+    public static int ReadFile(string path, byte[] buffer)
+    {
+        if (Open(path, readWrite: false, out int fd) != 0) return -1;
+        try
+        {
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                if (ReadAt(fd, buffer.AsSpan(total), total, out int n) != 0) return total > 0 ? total : -1;
+                if (n == 0) break;
+                total += n;
+            }
+            return total;
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
 
     public static int FileType(int fd, out FileKind kind, out ulong device, out ulong inode)
     {
