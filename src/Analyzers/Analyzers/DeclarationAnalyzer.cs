@@ -8,20 +8,14 @@ namespace ImageLock.Analyzers;
 
 /// <summary>IMGL0006 (read without unsharing write) and IMGL0007 (declares nothing): judgements of the declaration alone.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
+public sealed class DeclarationAnalyzer : ImageLockAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.UnprotectedRead, DiagnosticDescriptors.DeclaresNothing);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
-            start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.Method);
-        });
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.Method);
     }
 
     private static void Analyze(SymbolAnalysisContext context, KnownSymbols symbols)

@@ -14,21 +14,15 @@ namespace ImageLock.Analyzers;
 /// un-awaited tasks are not tracked (see docs/diagnostics/IMGL0004.md).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class EscapeAnalyzer : DiagnosticAnalyzer
+public sealed class EscapeAnalyzer : ImageLockAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.EscapingCapability);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
-            var grants = new GrantCache(symbols);
-            start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.ParameterReference);
-        });
+        var grants = new GrantCache(symbols);
+        start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.ParameterReference);
     }
 
     private static void Analyze(OperationAnalysisContext context, GrantCache grants)

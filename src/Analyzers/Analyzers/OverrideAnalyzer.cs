@@ -11,21 +11,15 @@ namespace ImageLock.Analyzers;
 /// the member it overrides or implements, because callers check the capability against that member.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class OverrideAnalyzer : DiagnosticAnalyzer
+public sealed class OverrideAnalyzer : ImageLockAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.BaseMismatch);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
-            var grants = new GrantCache(symbols);
-            start.RegisterSymbolAction(c => Analyze(c, grants), SymbolKind.Method);
-        });
+        var grants = new GrantCache(symbols);
+        start.RegisterSymbolAction(c => Analyze(c, grants), SymbolKind.Method);
     }
 
     private static void Analyze(SymbolAnalysisContext context, GrantCache grants)

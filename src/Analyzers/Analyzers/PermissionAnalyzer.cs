@@ -13,22 +13,16 @@ namespace ImageLock.Analyzers;
 /// and run-time checks on the same capability that guard the use (<see cref="PermGuards"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PermissionAnalyzer : DiagnosticAnalyzer
+public sealed class PermissionAnalyzer : ImageLockAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.OperationNotGranted, DiagnosticDescriptors.CalleeNeedsMore);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
-            var grants = new GrantCache(symbols);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, grants), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeMethodReference(c, grants), OperationKind.MethodReference);
-        });
+        var grants = new GrantCache(symbols);
+        start.RegisterOperationAction(c => AnalyzeInvocation(c, grants), OperationKind.Invocation);
+        start.RegisterOperationAction(c => AnalyzeMethodReference(c, grants), OperationKind.MethodReference);
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, GrantCache grants)

@@ -13,21 +13,15 @@ namespace ImageLock.Analyzers;
 /// generated path overload. Under OFD locks a second lease on the same image in one process conflicts with the first.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ReacquireAnalyzer : DiagnosticAnalyzer
+public sealed class ReacquireAnalyzer : ImageLockAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.ReacquireInsideLease);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
-            var grants = new GrantCache(symbols);
-            start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.Invocation);
-        });
+        var grants = new GrantCache(symbols);
+        start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.Invocation);
     }
 
     private static void Analyze(OperationAnalysisContext context, GrantCache grants)

@@ -11,21 +11,15 @@ namespace ImageLock.Analyzers;
 /// src/Generators (WrapperGenerator.Parser Shapes and Collisions); see ShapeRules for the list.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ShapeAnalyzer : DiagnosticAnalyzer
+public sealed class ShapeAnalyzer : ImageLockAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.InvalidShape);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols) return;
-            var compilation = start.Compilation;
-            start.RegisterSymbolAction(c => Analyze(c, symbols, compilation), SymbolKind.Method);
-        });
+        var compilation = start.Compilation;
+        start.RegisterSymbolAction(c => Analyze(c, symbols, compilation), SymbolKind.Method);
     }
 
     private static void Analyze(SymbolAnalysisContext context, KnownSymbols symbols, Compilation compilation)
