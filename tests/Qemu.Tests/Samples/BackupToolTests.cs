@@ -72,3 +72,76 @@ public sealed class BackupToolTests
             Result ??= QemuCommand.Run("qemu-img", "resize", "-f", "qcow2", image, "+1M");
     }
 }
+
+/// <summary>The BackupTool program itself: its chain mode, its exit statuses and its self-demonstration.</summary>
+public sealed class BackupToolProgramTests
+{
+    private static readonly string Tool = Path.Combine(AppContext.BaseDirectory, "BackupTool.dll");
+
+    [QemuFact]
+    public void Chain_mode_copies_overlay_and_backing_file_into_a_consistent_chain()
+    {
+        using var dir = new TempDir();
+        string baseImage = dir.CreateImage("base.qcow2", "qcow2", size: "8M");
+        QemuCommand.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", dir.File("top.qcow2")).EnsureSuccess();
+        QemuCommand.Run("qemu-io", "-f", "qcow2", "-c", "write -q -P 0xcd 1M 64k", dir.File("top.qcow2")).EnsureSuccess();
+        string backup = Directory.CreateDirectory(dir.File("backup")).FullName;
+
+        var run = RunTool(["--chain", dir.File("top.qcow2"), backup]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(TempDir.Sha256(baseImage), TempDir.Sha256(Path.Combine(backup, "base.qcow2")));
+        Assert.Equal(TempDir.Sha256(dir.File("top.qcow2")), TempDir.Sha256(Path.Combine(backup, "top.qcow2")));
+        // The copied overlay names its backing file relatively, so the copy is a chain of its own: same guest data.
+        QemuCommand.Run("qemu-img", "compare", "-f", "qcow2", "-F", "qcow2", dir.File("top.qcow2"), Path.Combine(backup, "top.qcow2")).EnsureSuccess();
+        Assert.True(ImageStatus.Probe(dir.File("top.qcow2")).IsFree && ImageStatus.Probe(baseImage).IsFree);
+    }
+
+    [QemuFact]
+    public void Refusal_exits_1_in_plain_words_naming_the_qemu_holder()
+    {
+        using var writer = QemuIo.Start("qemu-io (rw)", "qcow2", new TempDir());
+
+        var run = RunTool([writer.Image, Path.Combine(writer.Dir, "copy.qcow2")]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("another program is writing to it", run.Stderr);
+        Assert.Matches($@"It is held by pid {writer.Process.Pid}: \S*qemu-io -f qcow2 ", run.Stderr);
+        Assert.False(File.Exists(Path.Combine(writer.Dir, "copy.qcow2")));
+    }
+
+    [Fact]
+    public void Without_arguments_it_demonstrates_itself()
+    {
+        var run = RunTool([]);
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("(verified)", run.Stdout);
+        Assert.Contains("refused, and backup-2.raw was never created", run.Stdout);
+        Assert.Contains("QEMU's words: Failed to get shared \"write\" lock", run.Stderr);
+    }
+
+    [Fact]
+    public void Usage_errors_exit_2()
+    {
+        Assert.Equal(2, RunTool(["only-one-argument"]).ExitCode);
+        Assert.Equal(2, RunTool(["--bogus", "a", "b"]).ExitCode);
+        Assert.Equal(0, RunTool(["--help"]).ExitCode);
+    }
+
+    private static CommandResult RunTool(string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Tool);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(); // only the BackupTool this test started
+            throw new Xunit.Sdk.XunitException("BackupTool did not finish within 60 s");
+        }
+        return new CommandResult("BackupTool " + string.Join(" ", args), process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
