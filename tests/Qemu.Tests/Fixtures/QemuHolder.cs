@@ -27,6 +27,26 @@ public sealed class QemuHolder : IDisposable
 
     public Qmp? Qmp { get; }
 
+    /// <summary>Starts a QEMU program with a QMP monitor on <paramref name="qmpPath"/>, waits until QMP answers and the
+    /// reference's bytes are held, and stops the process (by its PID) if it never gets there.</summary>
+    public static QemuHolder StartWithQmp(string config, string format, TempDir dir, string image, string tool,
+        IEnumerable<string> args, string qmpPath)
+    {
+        var process = QemuProcess.Start(tool, args);
+        Qmp? qmp = null;
+        try
+        {
+            qmp = Qmp.Connect(qmpPath, process);
+            return new QemuHolder(config, format, dir, image, process, qmp).WaitReady();
+        }
+        catch
+        {
+            qmp?.Dispose();
+            process.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>What the reference says this configuration holds.</summary>
     public Grant Expected => ReferenceTable.BytesHeld(Config, Format);
 

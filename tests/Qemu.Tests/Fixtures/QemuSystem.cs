@@ -24,18 +24,6 @@ public static class QemuSystem
         var args = new List<string>(machineArgs) { "-S", "-nodefaults", "-display", "none",
             "-qmp", $"unix:{qmpPath},server=on,wait=off", "-drive", drive };
         args.AddRange(device);
-        var process = QemuProcess.Start("qemu-system-x86_64", args);
-        Qmp? qmp = null;
-        try
-        {
-            qmp = Qmp.Connect(qmpPath, process);
-            return new QemuHolder(config, format, dir, image, process, qmp).WaitReady();
-        }
-        catch
-        {
-            qmp?.Dispose();
-            process.Dispose();
-            throw;
-        }
+        return QemuHolder.StartWithQmp(config, format, dir, image, "qemu-system-x86_64", args, qmpPath);
     }
 }

@@ -26,18 +26,6 @@ public static class StorageDaemon
         if (export is not null)
             args.AddRange(["--nbd-server", $"addr.type=unix,addr.path={dir.File("nbd.sock")}",
                 "--export", $"type=nbd,id=e0,node-name=fmt0,{export}"]);
-        var process = QemuProcess.Start("qemu-storage-daemon", args);
-        Qmp? qmp = null;
-        try
-        {
-            qmp = Qmp.Connect(qmpPath, process);
-            return new QemuHolder(config, format, dir, image, process, qmp).WaitReady();
-        }
-        catch
-        {
-            qmp?.Dispose();
-            process.Dispose();
-            throw;
-        }
+        return QemuHolder.StartWithQmp(config, format, dir, image, "qemu-storage-daemon", args, qmpPath);
     }
 }
