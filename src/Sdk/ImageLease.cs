@@ -110,11 +110,9 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
         {
             var failure = attempt.TryLock();
             var backoff = failure is null || options.Wait.FailsImmediately ? null : new Backoff(options.Wait);
-            while (failure is { IsConflict: true } && backoff is not null && backoff.TryNext(out var delay))
-            {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                if (attempt.LooksClear()) failure = attempt.TryLock();
-            }
+            while (failure is { IsConflict: true } && backoff is not null
+                   && await ProbeScheduler.WhenClearAsync(attempt.LooksClear, backoff, cancellationToken).ConfigureAwait(false))
+                failure = attempt.TryLock();
             return attempt.Finish(failure);
         }
         catch
