@@ -28,7 +28,7 @@ public sealed record LockWait
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Longest pause between probes; bounds the delay between a holder leaving and the waiter holding.
-    /// 25 ms keeps a synchronous waiter under 1% of a core while the median hand-over stays well under 10 ms
+    /// 25 ms keeps a waiter (sync or async) under 1% of a core while the median hand-over stays well under 10 ms
     /// (docs/benchmarks.md, benchmark 4).</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(25);
 
