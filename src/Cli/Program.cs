@@ -6,6 +6,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        ConsoleStreams.Install();
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             // No command is a usage error: the usage goes to stderr, like every other usage error's.
