@@ -52,7 +52,7 @@ public sealed class HoldPosixAndSignalTests
 
         Assert.False(child.HasExited, child.ToString());
         child.Signal(Native.SIGTERM);
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(10)), child.ToString());
+        Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)), child.ToString());
         Assert.True(child.ExitCode == 0, child.ToString());
         CliFacts.AssertFree(image.Path);
     }
@@ -63,7 +63,7 @@ public sealed class HoldPosixAndSignalTests
         using var image = new TempImage();
         using var child = Imagelock.Start("hold", "--perm", "read,write", "--unshare", "write", image.Path, "--",
             "sh", "-c", "trap 'exit 42' TERM; echo ready $$; while :; do sleep 0.1; done");
-        Assert.True(Poll.Until(() => child.StdOut.Contains("ready") || child.HasExited, TimeSpan.FromSeconds(20)) && !child.HasExited,
+        Assert.True(Poll.Until(() => child.StdOut.Contains("ready") || child.HasExited, TimeSpan.FromMinutes(2)) && !child.HasExited,
             $"CMD never started: {child}");
         int cmd = int.Parse(CliFacts.Lines(child.StdOut)[0]["ready ".Length..]);
         try
@@ -72,9 +72,9 @@ public sealed class HoldPosixAndSignalTests
             Thread.Sleep(200); // imagelock registers its SIGTERM handler right after starting CMD
 
             child.Signal(Native.SIGTERM); // imagelock's own PID, not CMD's
-            Assert.True(child.WaitForExit(TimeSpan.FromSeconds(10)), $"hold did not exit after SIGTERM: {child}");
+            Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)), $"hold did not exit after SIGTERM: {child}");
             Assert.True(child.ExitCode == 42, $"exit {child.ExitCode}, expected CMD's 42: {child}");
-            Assert.True(Poll.Until(() => !IsCmd(cmd), TimeSpan.FromSeconds(5)), $"CMD (pid {cmd}) still runs");
+            Assert.True(Poll.Until(() => !IsCmd(cmd), TimeSpan.FromMinutes(2)), $"CMD (pid {cmd}) still runs");
             CliFacts.AssertFree(image.Path);
         }
         finally

@@ -92,7 +92,7 @@ public sealed class HoldTests
         Assert.False(child.HasExited, "hold without CMD must keep holding");
 
         child.Signal(Native.SIGTERM);
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(10)), child.ToString());
+        Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)), child.ToString());
         Assert.True(child.ExitCode == 0, child.ToString());
         CliFacts.AssertFree(image.Path);
     }
@@ -103,11 +103,11 @@ public sealed class HoldTests
         using var image = new TempImage();
         var lease = ImageLease.Acquire(image.Path, Perm.Read, Unshare.Write);
         var sw = Stopwatch.StartNew();
-        using var child = Imagelock.Start("hold", "--wait", "20", "--perm", "read,write", image.Path, "--", "true");
+        using var child = Imagelock.Start("hold", "--wait", "300", "--perm", "read,write", image.Path, "--", "true");
         Thread.Sleep(1000);
         Assert.False(child.HasExited, $"hold --wait should still be waiting: {child}");
         lease.Dispose();
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(20)), child.ToString());
+        Assert.True(child.WaitForExit(TimeSpan.FromMinutes(5)), child.ToString());
         Assert.True(child.ExitCode == 0, child.ToString());
         Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(1));
         CliFacts.AssertFree(image.Path);

@@ -35,10 +35,10 @@ public sealed class WaitProgressTests
         {
             using var terminal = StartOnTerminal(HoldCommandLine(image.Path));
             // The line is rewritten with '\r' every second; it shows up here once the next one ends it (>= 1.5 s).
-            bool shown = Poll.Until(() => terminal.StdOut.Contains("waiting for") || terminal.HasExited, TimeSpan.FromSeconds(30));
+            bool shown = Poll.Until(() => terminal.StdOut.Contains("waiting for") || terminal.HasExited, TimeSpan.FromMinutes(2));
             Assert.True(shown && !terminal.HasExited, $"no progress line while waiting: {terminal}");
             lease.Dispose();
-            Assert.True(terminal.WaitForExit(TimeSpan.FromSeconds(30)), terminal.ToString());
+            Assert.True(terminal.WaitForExit(TimeSpan.FromMinutes(2)), terminal.ToString());
             Assert.True(terminal.ExitCode == 0, terminal.ToString());
             Assert.Contains($"waiting for [{image.Path}]", terminal.StdOut);
             Assert.Contains($"held by pid {Environment.ProcessId}", terminal.StdOut);
@@ -63,7 +63,7 @@ public sealed class WaitProgressTests
             Thread.Sleep(3000); // long enough for progress ticks (one per second) had they been printed
             Assert.False(terminal.HasExited, $"hold --wait should still be waiting: {terminal}");
             lease.Dispose();
-            Assert.True(terminal.WaitForExit(TimeSpan.FromSeconds(30)), terminal.ToString());
+            Assert.True(terminal.WaitForExit(TimeSpan.FromMinutes(2)), terminal.ToString());
             Assert.True(terminal.ExitCode == 0, terminal.ToString() + File.ReadAllText(errors));
             Assert.Equal("", File.ReadAllText(errors));
             Assert.DoesNotContain("waiting", terminal.StdOut);

@@ -17,7 +17,7 @@ public sealed class AsyncWaitTests
         var conflict = await Assert.ThrowsAsync<ImageLockConflictException>(async () =>
             await ImageLease.AcquireAsync(image.Path, Perm.Write, Unshare.None, new LockWait(TimeSpan.FromMilliseconds(300))));
 
-        Assert.InRange(sw.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        Assert.True(sw.Elapsed >= TimeSpan.FromMilliseconds(300), $"gave up after {sw.Elapsed}, before the timeout"); // no upper bound: a busy machine is slow
         Assert.Equal("Failed to get \"write\" lock", conflict.QemuMessage);
         Assert.Equal([holder.Fd()], ProcFd.On(image.Path));
     }
@@ -29,7 +29,7 @@ public sealed class AsyncWaitTests
         try
         {
             var holders = images.Select(i => ImageLease.Acquire(i.Path, Perm.Read | Perm.Write, Unshare.Write)).ToArray();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var waiters = images.Select(i => ImageLease.AcquireAsync(i.Path, Perm.Read, Unshare.Write, LockWait.Forever, timeout.Token).AsTask()).ToArray();
             await Task.Delay(100);
             Assert.All(waiters, w => Assert.False(w.IsCompleted));
@@ -64,12 +64,12 @@ public sealed class AsyncWaitTests
         var waiterB = ImageLease.AcquireAsync(b.Path, Perm.Read, Unshare.None, LockWait.Forever).AsTask();
 
         cancelA.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiterA.WaitAsync(TimeSpan.FromSeconds(10))); // fails, never hangs
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiterA.WaitAsync(TimeSpan.FromMinutes(2))); // fails, never hangs
         Assert.Empty(ProcFd.On(a.Path).Except([holderA.Fd()]));
         Assert.False(waiterB.IsCompleted);
 
         holderB.Dispose();
-        await using (await waiterB.WaitAsync(TimeSpan.FromSeconds(10))) { }
+        await using (await waiterB.WaitAsync(TimeSpan.FromMinutes(2))) { }
         holderA.Dispose();
         LeaseFacts.AssertFree(a.Path);
         LeaseFacts.AssertFree(b.Path);

@@ -11,7 +11,7 @@ public sealed class HolderExitTests
         using var image = new TempImage();
         using var child = Imagelock.Start("hold", "--perm", "read,write", "--unshare", "resize", image.Path);
         Assert.True(Poll.Until(() => !ImageStatus.Probe(image.Path, identifyHolders: false).IsFree || child.HasExited,
-            TimeSpan.FromSeconds(20)), $"the child never held the image: {child}");
+            TimeSpan.FromMinutes(2)), $"the child never held the image: {child}");
         Assert.False(child.HasExited, child.ToString());
 
         var status = ImageStatus.Probe(image.Path);
@@ -27,7 +27,7 @@ public sealed class HolderExitTests
         Assert.Contains($"held by pid {child.Pid}", e.Message);
 
         child.Signal(Native.SIGKILL);
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)));
         LeaseFacts.AssertFree(image.Path);
         using var after = ImageLease.Acquire(image.Path, Perm.All, Unshare.All);
     }

@@ -82,7 +82,7 @@ public sealed class ReleaseTests
             GC.Collect();
             GC.WaitForPendingFinalizers();
             return ImageStatus.Probe(image.Path, identifyHolders: false).IsFree;
-        }, TimeSpan.FromSeconds(10)), "the unreachable lease still holds its bytes");
+        }, TimeSpan.FromMinutes(2)), "the unreachable lease still holds its bytes");
         Assert.Empty(ProcFd.On(image.Path));
     }
 

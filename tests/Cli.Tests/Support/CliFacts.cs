@@ -13,6 +13,6 @@ internal static class CliFacts
 
     /// <summary>Waits until someone holds bytes on the image (a child's hold has started).</summary>
     public static void WaitHeld(string path, ChildProcess child) =>
-        Assert.True(Poll.Until(() => !ImageStatus.Probe(path, identifyHolders: false).IsFree || child.HasExited, TimeSpan.FromSeconds(20))
+        Assert.True(Poll.Until(() => !ImageStatus.Probe(path, identifyHolders: false).IsFree || child.HasExited, TimeSpan.FromMinutes(2))
             && !child.HasExited, $"the child never held [{path}]: {child}");
 }

@@ -6,7 +6,7 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 /// <summary>Waits on lock bytes by probing with ImageStatus.Probe (F_OFD_GETLK only) instead of sleeping blindly.</summary>
 public static class Bytes
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
     public static string Describe(Perm perm, Unshare unshare) => $"perm={PermNames.Format(perm)} unshare={PermNames.Format(unshare)}";
 

@@ -19,7 +19,7 @@ public sealed record CommandResult(string Command, int ExitCode, string Stdout, 
 /// <summary>Runs a QEMU tool to completion; on timeout kills only that process, by its PID.</summary>
 public static class QemuCommand
 {
-    public static CommandResult Run(string tool, params string[] args) => Run(TimeSpan.FromSeconds(30), tool, args);
+    public static CommandResult Run(string tool, params string[] args) => Run(TimeSpan.FromMinutes(2), tool, args);
 
     public static CommandResult Run(TimeSpan timeout, string tool, params string[] args)
     {

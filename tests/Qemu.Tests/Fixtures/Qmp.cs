@@ -24,7 +24,7 @@ public sealed class Qmp : IDisposable
     public static Qmp Connect(string socketPath, QemuProcess owner, TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
         while (true)
         {
             owner.EnsureRunning();

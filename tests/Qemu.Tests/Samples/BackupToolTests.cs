@@ -32,7 +32,7 @@ public sealed class BackupToolTests
         string destination = Path.Combine(writer.Dir, "backup.qcow2");
         var copier = new ImageCopier();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var copy = copier.CopyWhenFreeAsync(writer.Image, destination, null, timeout.Token);
         await Task.Delay(300);
         Assert.False(copy.IsCompleted, "the copy must wait while the writer holds the image");
@@ -137,7 +137,7 @@ public sealed class BackupToolProgramTests
         using var process = System.Diagnostics.Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(); // only the BackupTool this test started
             throw new Xunit.Sdk.XunitException("BackupTool did not finish within 60 s");

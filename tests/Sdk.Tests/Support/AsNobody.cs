@@ -1,14 +1,34 @@
+using System.Runtime.ExceptionServices;
+
 namespace ImageLock.Tests.Support;
 
-/// <summary>Runs the real imagelock as user nobody (via setpriv), for the permission checks root would bypass.</summary>
+/// <summary>
+/// Runs a call with the file-system identity of user nobody, on a thread of its own: setfsuid(2) is per thread, and
+/// leaving uid 0 drops CAP_DAC_OVERRIDE for that thread only. So the real engine, already loaded by this process, meets
+/// the permission checks root would bypass, wherever the build output lives and whoever may read it.
+/// </summary>
 internal static class AsNobody
 {
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    private const uint Nobody = 65534;
+
+    /// <summary>Runs <paramref name="call"/> as nobody (directly when not root); its exception is rethrown as it was.</summary>
+    public static void Run(Action call)
     {
-        var (file, prefix) = DotnetApp.Locate(Imagelock.Name);
-        string[] all = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", file, .. prefix, .. args];
-        using var child = ChildProcess.Start("setpriv", all, start => start.Environment["HOME"] = "/tmp");
-        if (!child.WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException(child.ToString());
-        return (child.ExitCode, child.StdOut, child.StdErr);
+        if (!Native.IsRoot) { call(); return; }
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            Native.SetFsUid(Nobody);
+            try
+            {
+                if (Native.SetFsUid(uint.MaxValue) != Nobody) throw new InvalidOperationException("setfsuid(nobody) did not take effect");
+                call();
+            }
+            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
+            finally { Native.SetFsUid(0); }
+        });
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
     }
 }

@@ -123,5 +123,5 @@ internal static class Imagelock
 
     public static ChildProcess Start(params string[] args) => DotnetApp.Start(Name, args);
 
-    public static (int Exit, string Out, string Err) Run(params string[] args) => DotnetApp.Run(Name, TimeSpan.FromSeconds(30), args);
+    public static (int Exit, string Out, string Err) Run(params string[] args) => DotnetApp.Run(Name, TimeSpan.FromMinutes(2), args);
 }

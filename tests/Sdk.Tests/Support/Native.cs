@@ -46,6 +46,10 @@ internal static unsafe partial class Native
 
     public static bool IsRoot => GetEuid() == 0;
 
+    /// <summary>setfsuid(2): the calling thread's file-system uid; returns the previous one (uint.MaxValue only asks).</summary>
+    [DllImport("libc", EntryPoint = "setfsuid")]
+    public static extern uint SetFsUid(uint fsuid);
+
     /// <summary>A raw open(2) that the test owns: a separate open file description from any lease.</summary>
     public static int Open(string path, int flags)
     {
