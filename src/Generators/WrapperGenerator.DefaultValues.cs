@@ -34,7 +34,8 @@ public sealed partial class WrapperGenerator
                 return "null";
             if (type.IsValueType)
                 return "default";
-            string suppress = type.NullableAnnotation == NullableAnnotation.Annotated ? "" : "!";
+            // Oblivious types (a #nullable disable body) need no '!' either.
+            string suppress = type.NullableAnnotation == NullableAnnotation.NotAnnotated ? "!" : "";
             return (type.IsReferenceType ? "null" : "default") + suppress;
         }
 

@@ -51,9 +51,15 @@ public sealed partial class WrapperGenerator
         private static void Wrapper(SourceWriter w, WrapperModel m, string containingType)
         {
             bool isAsync = Shapes.IsAsyncShape(m.Shape);
+            // The same nullable context as the body, so oblivious types stay oblivious for callers.
+            if (!m.NullableAnnotations) w.Line("#nullable disable");
             w.Line("/// <inheritdoc cref=\"" + m.DocCref + "\"/>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"" + KnownNames.GeneratorName + "\", \"" + Version + "\")]");
             w.Line("[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]");
+            foreach (var attribute in m.Attributes)
+                w.Line("[" + attribute + "]");
+            foreach (var attribute in m.ReturnAttributes)
+                w.Line("[return: " + attribute + "]");
             w.Line(Signature(m, isAsync));
             foreach (var constraint in m.Constraints)
                 w.Line("    " + constraint);
@@ -83,19 +89,24 @@ public sealed partial class WrapperGenerator
                 : "// Run the body with the capability.");
             string call = (m.IsStatic ? containingType : "this") + "." + m.Name + TypeArguments(m.TypeParameters)
                 + "(" + Arguments(m, lease) + ")";
-            w.Line(m.Shape switch
+            w.Line((m.Shape, m.DoesNotReturn) switch
             {
-                ReturnShape.Void => call + ";",
-                ReturnShape.Value => "return " + call + ";",
-                ReturnShape.Task or ReturnShape.ValueTask => "await " + call + ".ConfigureAwait(false);",
-                _ => "return await " + call + ".ConfigureAwait(false);",
+                (ReturnShape.Void, _) => call + ";",
+                (ReturnShape.Value, false) => "return " + call + ";",
+                (ReturnShape.Value, true) => "_ = " + call + ";",
+                (ReturnShape.Task or ReturnShape.ValueTask, _) => "await " + call + ".ConfigureAwait(false);",
+                (_, false) => "return await " + call + ".ConfigureAwait(false);",
+                (_, true) => "_ = await " + call + ".ConfigureAwait(false);",
             });
             w.Close();
             w.Open("finally");
             w.Line("// Release: unlock the lease's bytes and close its descriptor, also when the body throws.");
             w.Line(isAsync ? "await " + lease + ".DisposeAsync().ConfigureAwait(false);" : lease + ".Dispose();");
             w.Close();
+            if (m.DoesNotReturn)
+                w.Line("throw new global::System.InvalidOperationException(\"'" + m.Name + "' is marked [DoesNotReturn] but returned.\");");
             w.Close();
+            if (!m.NullableAnnotations) w.Line("#nullable enable");
         }
 
         private static string Signature(WrapperModel m, bool isAsync)
@@ -107,7 +118,8 @@ public sealed partial class WrapperGenerator
                 + (isAsync ? " async" : "");
             string returnType = m.Shape == ReturnShape.Void ? "void" : m.ReturnType;
             var parameters = m.Parameters.Select(p =>
-                (p.IsThis ? "this " : "")
+                string.Concat(p.Attributes.Select(a => "[" + a + "] "))
+                + (p.IsThis ? "this " : "")
                 + (p.IsScoped ? "scoped " : "")
                 + (p.RefKind.Length > 0 ? p.RefKind + " " : "")
                 + (p.IsParams ? "params " : "")

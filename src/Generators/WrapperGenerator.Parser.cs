@@ -36,12 +36,13 @@ public sealed partial class WrapperGenerator
             var reserved = new HashSet<string>(
                 method.Parameters.Select(p => p.Name).Concat(method.TypeParameters.Select(t => t.Name)),
                 System.StringComparer.Ordinal);
-            string pathName = Names.Unique(method.Parameters[imageIndex].Name + "Path", reserved);
+            string imageName = method.Parameters[imageIndex].Name;
+            string pathName = Names.Unique(imageName + "Path", reserved);
             reserved.Add(pathName);
             string leaseName = Names.Unique("lease", reserved);
 
             var parameters = method.Parameters
-                .Select((p, i) => i == imageIndex ? PathParameter(pathName) : Signatures.ParameterModelOf(p))
+                .Select((p, i) => i == imageIndex ? PathParameter(pathName) : Signatures.ParameterModelOf(p, imageName, pathName))
                 .ToEquatableArray();
             var token = method.Parameters.FirstOrDefault(p =>
                 p.RefKind == RefKind.None && Signatures.IsCancellationToken(p.Type));
@@ -63,11 +64,16 @@ public sealed partial class WrapperGenerator
                 CancellationTokenName: token is null ? null : Names.Escape(token.Name),
                 Grant: grant,
                 DocCref: Signatures.Cref(method),
-                SortKey: method.Name + "(" + OverloadKeys.Of(method, imageIndex) + ")`" + method.TypeParameters.Length);
+                SortKey: method.Name + "(" + OverloadKeys.Of(method, imageIndex) + ")`" + method.TypeParameters.Length,
+                Attributes: Attributes.Of(method.GetAttributes(), imageName, pathName),
+                ReturnAttributes: Attributes.Of(method.GetReturnTypeAttributes(), imageName, pathName),
+                DoesNotReturn: method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute"),
+                NullableAnnotations: context.SemanticModel.GetNullableContext(context.TargetNode.SpanStart).AnnotationsEnabled());
         }
 
         private static ParameterModel PathParameter(string name) =>
-            new(Names.Escape(name), "string", "", IsParams: false, IsThis: false, IsScoped: false, DefaultValue: null);
+            new(Names.Escape(name), "string", "", IsParams: false, IsThis: false, IsScoped: false, DefaultValue: null,
+                EquatableArray<string>.Empty);
     }
 
     /// <summary>Which methods the generator can wrap at all.</summary>

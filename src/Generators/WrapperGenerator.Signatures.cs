@@ -19,7 +19,7 @@ public sealed partial class WrapperGenerator
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.ExpandValueTuple | SymbolDisplayMiscellaneousOptions.ExpandNullable)
             .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        public static ParameterModel ParameterModelOf(IParameterSymbol parameter) => new(
+        public static ParameterModel ParameterModelOf(IParameterSymbol parameter, string imageName, string pathName) => new(
             Names.Escape(parameter.Name),
             parameter.Type.ToDisplayString(TypeFormat),
             parameter.RefKind switch
@@ -34,11 +34,20 @@ public sealed partial class WrapperGenerator
             // IParameterSymbol.IsThis is the implicit 'this' of instance methods; an extension's receiver is ordinal 0.
             parameter.Ordinal == 0 && parameter.ContainingSymbol is IMethodSymbol { IsExtensionMethod: true },
             parameter.ScopedKind == ScopedKind.ScopedRef && parameter.RefKind != RefKind.Out,
-            parameter.HasExplicitDefaultValue ? DefaultValues.Render(parameter.Type, parameter.ExplicitDefaultValue) : null);
+            parameter.HasExplicitDefaultValue ? DefaultValues.Render(parameter.Type, parameter.ExplicitDefaultValue) : null,
+            Attributes.Of(parameter.GetAttributes(), imageName, pathName));
 
         public static bool IsCancellationToken(ITypeSymbol type) =>
             type is INamedTypeSymbol { Name: "CancellationToken", Arity: 0, ContainingType: null } named
             && named.ContainingNamespace.ToDisplayString() == "System.Threading";
+
+        // ITypeParameterSymbol.AllowsRefLikeType exists from Roslyn 4.12 (C# 13); the generator builds against 4.8,
+        // so it is read by reflection and is false on compilers that cannot express the constraint anyway.
+        private static readonly System.Reflection.PropertyInfo? AllowsRefLikeTypeProperty =
+            typeof(ITypeParameterSymbol).GetProperty("AllowsRefLikeType");
+
+        private static bool AllowsRefLikeType(ITypeParameterSymbol parameter) =>
+            AllowsRefLikeTypeProperty?.GetValue(parameter) is true;
 
         /// <summary>The <c>where</c> clause of a method type parameter, or null when it has no constraints.</summary>
         public static string? ConstraintClause(ITypeParameterSymbol parameter)
@@ -55,6 +64,8 @@ public sealed partial class WrapperGenerator
             parts.AddRange(parameter.ConstraintTypes.Select(t => t.ToDisplayString(TypeFormat)));
             if (parameter.HasConstructorConstraint)
                 parts.Add("new()");
+            if (AllowsRefLikeType(parameter))
+                parts.Add("allows ref struct");
             return parts.Count == 0 ? null : "where " + Names.Escape(parameter.Name) + " : " + string.Join(", ", parts);
         }
 

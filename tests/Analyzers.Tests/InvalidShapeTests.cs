@@ -21,6 +21,22 @@ public class InvalidShapeTests
             Verify.Diagnostic("IMGL0003").WithLocation(0).WithArguments("M", reason));
 
     [Fact]
+    public Task Interface_members_and_explicit_implementations_declare_the_contract_and_are_silent() =>
+        Verify.VerifyAnalyzerAsync("""
+            using ImageLock;
+            public interface IStep
+            {
+                [RequiresImageAccess(Perm.Read | Perm.Resize, Unshare.Write)]
+                void Run(ImageAccess image);
+            }
+            public class Hidden : IStep
+            {
+                [RequiresImageAccess(Perm.Read | Perm.Resize, Unshare.Write)]
+                void IStep.Run(ImageAccess image) => image.SetLength(0);
+            }
+            """);
+
+    [Fact]
     public Task No_capability() => Reports("void {|#0:M|}(string path) { }", "it has no ImageAccess parameter");
 
     [Fact]

@@ -14,6 +14,7 @@ internal static class ShapeRules
 
     public static Problem? Find(IMethodSymbol method, KnownSymbols symbols, Compilation compilation, CancellationToken ct)
     {
+        if (DeclaresContractOnly(method)) return null;
         if (method.MethodKind != MethodKind.Ordinary)
             return new(ShapeReasons.UnsupportedParameter, "only ordinary methods get a path overload");
         if (method.IsVararg)
@@ -48,6 +49,14 @@ internal static class ShapeRules
             return new(ShapeReasons.Collision, $"its path overload would collide with '{other.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'");
         return null;
     }
+
+    /// <summary>
+    /// An interface member or an explicit interface implementation declares the contract callers are checked against
+    /// (IMGL0002) and implementations must match (IMGL0008); it gets no path overload of its own — the implementing
+    /// class's public member gets one — so there is no shape to report.
+    /// </summary>
+    public static bool DeclaresContractOnly(IMethodSymbol method) =>
+        method.ContainingType?.TypeKind == TypeKind.Interface || method.MethodKind == MethodKind.ExplicitInterfaceImplementation;
 
     private static Problem? Container(INamedTypeSymbol? type)
     {

@@ -18,6 +18,10 @@ namespace ImageLock.Generators.Models;
 /// <param name="Grant">What to acquire.</param>
 /// <param name="DocCref">The cref of the user's method, for <c>inheritdoc</c>.</param>
 /// <param name="SortKey">Ordinal sort key that keeps a type's wrappers in a stable order.</param>
+/// <param name="Attributes">The body's attributes callers and the compiler rely on, as C# (see <c>WrapperGenerator.Attributes</c>).</param>
+/// <param name="ReturnAttributes">The same for <c>[return: …]</c>.</param>
+/// <param name="DoesNotReturn">The body is <c>[DoesNotReturn]</c>: the wrapper throws should it return anyway, so it never returns either.</param>
+/// <param name="NullableAnnotations">Whether the body is declared where nullable annotations are enabled; if not, the wrapper is too.</param>
 internal sealed record WrapperModel(
     HierarchyInfo Containing,
     string Name,
@@ -35,7 +39,11 @@ internal sealed record WrapperModel(
     string? CancellationTokenName,
     GrantModel Grant,
     string DocCref,
-    string SortKey);
+    string SortKey,
+    EquatableArray<string> Attributes,
+    EquatableArray<string> ReturnAttributes,
+    bool DoesNotReturn,
+    bool NullableAnnotations);
 
 /// <summary>How a wrapped method returns.</summary>
 internal enum ReturnShape
@@ -62,8 +70,10 @@ internal enum ReturnShape
 /// <param name="IsThis">The <c>this</c> parameter of an extension method.</param>
 /// <param name="IsScoped">Declared <c>scoped</c>.</param>
 /// <param name="DefaultValue">The default value as C# source, or null when the parameter is required.</param>
+/// <param name="Attributes">Carried attributes as C# (caller info, nullable flow…), empty for the path parameter.</param>
 internal sealed record ParameterModel(
-    string Name, string Type, string RefKind, bool IsParams, bool IsThis, bool IsScoped, string? DefaultValue)
+    string Name, string Type, string RefKind, bool IsParams, bool IsThis, bool IsScoped, string? DefaultValue,
+    EquatableArray<string> Attributes)
 {
     /// <summary>The modifier an argument needs to pass this parameter on (<c>ref readonly</c> is passed with <c>in</c>).</summary>
     public string ArgumentModifier => RefKind switch
