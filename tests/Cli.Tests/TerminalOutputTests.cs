@@ -31,4 +31,15 @@ public sealed class TerminalOutputTests
         Assert.DoesNotContain('\u001b', error);
         Assert.StartsWith("imagelock: ", error);
     }
+
+    [Fact]
+    public void Output_to_a_file_moves_the_offset_it_shares_with_the_shell()
+    {
+        using var image = new TempImage();
+        string file = image.Sibling("out.txt");
+        string line = Terminal.ImagelockCommandLine("status", image.Path) + "; echo after";
+        using var shell = ChildProcess.Start("sh", ["-c", $"{{ echo before; {line}; }} > {Terminal.Quote(file)}"]);
+        Assert.True(shell.WaitForExit(TimeSpan.FromSeconds(60)), shell.ToString());
+        Assert.Equal("before\nperm=-\nunshare=-\nafter\n", File.ReadAllText(file));
+    }
 }
