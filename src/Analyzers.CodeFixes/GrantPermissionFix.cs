@@ -18,13 +18,13 @@ namespace ImageLock.Analyzers.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GrantPermissionFix)), Shared]
 public sealed class GrantPermissionFix : CodeFixProvider
 {
-    public const string AddPermissionKey = "ImageLock.AddPermission";
+    /// <summary>One equivalence key for both IDs, so Fix All (and <c>dotnet format analyzers --diagnostics IMGL0001 IMGL0002</c>) fixes both at once.</summary>
     public const string WidenGrantKey = "ImageLock.WidenGrant";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.OperationNotGranted, DiagnosticIds.CalleeNeedsMore);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => WidenGrantsFixAll.Instance;
 
     public override Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -41,7 +41,7 @@ public sealed class GrantPermissionFix : CodeFixProvider
                 : $"Add {GrantText.Flags("Perm", perm)} to [RequiresImageAccess]";
             context.RegisterCodeFix(
                 CodeAction.Create(title, ct => ApplyAsync(context.Document, diagnostic.AdditionalLocations[0], perm, unshare, ct),
-                    widen ? WidenGrantKey : AddPermissionKey),
+                    WidenGrantKey),
                 diagnostic);
         }
         return Task.CompletedTask;
@@ -64,6 +64,6 @@ public sealed class GrantPermissionFix : CodeFixProvider
         : unshare == 0 ? GrantText.Flags("Perm", perm)
         : GrantText.Describe(perm, unshare);
 
-    private static int Read(Diagnostic diagnostic, string key) =>
+    internal static int Read(Diagnostic diagnostic, string key) =>
         diagnostic.Properties.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : 0;
 }

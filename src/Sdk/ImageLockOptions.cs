@@ -7,8 +7,13 @@ public sealed record ImageLockOptions
     public static readonly ImageLockOptions Default = new();
 
     /// <summary>The defaults with <paramref name="wait"/>; no allocation for the common "fail at once".</summary>
-    internal static ImageLockOptions WithWait(LockWait wait) =>
-        ReferenceEquals(wait, LockWait.None) ? Default : Default with { Wait = wait };
+    internal static ImageLockOptions WithWait(LockWait? wait) =>
+        wait is null || ReferenceEquals(wait, LockWait.None) ? Default : Default with { Wait = wait };
+
+    /// <summary>The defaults with <paramref name="wait"/>. Because a wait converts to options (and not back), a call that
+    /// passes <c>null</c> where a wait or options go (<c>AcquireAsync(path, perm, unshare, null, ct)</c>) binds to the
+    /// wait overload, where null means "fail at once", instead of being ambiguous (CS0121).</summary>
+    public static implicit operator ImageLockOptions(LockWait? wait) => WithWait(wait);
 
     /// <summary>Which lock calls to use (default <see cref="LockingMode.Ofd"/>).</summary>
     public LockingMode Locking { get; init; } = LockingMode.Ofd;

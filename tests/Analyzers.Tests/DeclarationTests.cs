@@ -43,6 +43,38 @@ public class DeclarationTests
             """);
 
     [Fact]
+    public Task A_negative_wait_other_than_minus_one_is_an_error_at_the_argument() =>
+        Verify.VerifyAnalyzerAsync("""
+            using ImageLock;
+            partial class Job
+            {
+                [RequiresImageAccess(Perm.Write, Unshare.Write, {|#0:WaitMilliseconds = -1000|})]
+                void Patch(ImageAccess image) { }
+            }
+            """,
+            Verify.Diagnostic("IMGL0010").WithLocation(0).WithArguments("Patch", "-1000"));
+
+    [Fact]
+    public Task An_unbounded_wait_without_a_cancellation_token_is_a_warning() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ImageLock;
+            partial class Job
+            {
+                [RequiresImageAccess(Perm.Write, Unshare.Write, {|#0:WaitMilliseconds = -1|})]
+                void Patch(ImageAccess image) { }
+
+                [RequiresImageAccess(Perm.Write, Unshare.Write, WaitMilliseconds = -1)]
+                Task PatchAsync(ImageAccess image, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                [RequiresImageAccess(Perm.Write, Unshare.Write, WaitMilliseconds = 5000)]
+                void Bounded(ImageAccess image) { }
+            }
+            """,
+            Verify.Diagnostic("IMGL0011").WithLocation(0).WithArguments("Patch"));
+
+    [Fact]
     public async Task Unprotected_read_severity_follows_editorconfig()
     {
         var test = new ImageLockTest<DeclarationAnalyzer, EmptyCodeFixProvider>

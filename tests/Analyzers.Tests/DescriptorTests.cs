@@ -20,7 +20,7 @@ public class DescriptorTests
     [Fact]
     public void Ids_are_unique_and_sequential()
     {
-        Assert.Equal(Enumerable.Range(1, 9).Select(i => $"IMGL{i:0000}"), All.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => $"IMGL{i:0000}"), All.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
     }
 
     [Theory]
@@ -47,10 +47,9 @@ public class DescriptorTests
     }
 
     [Fact]
-    public void Only_the_core_rule_is_not_configurable()
+    public void Every_rule_is_configurable_and_the_core_rules_are_errors()
     {
-        var locked = All.Where(d => d.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable)).Select(d => d.Id);
-        Assert.Equal(new[] { DiagnosticIds.OperationNotGranted }, locked);
+        Assert.DoesNotContain(All, d => d.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable));
         Assert.Equal(DiagnosticSeverity.Error, DiagnosticDescriptors.OperationNotGranted.DefaultSeverity);
         Assert.Equal(DiagnosticSeverity.Info, DiagnosticDescriptors.UnprotectedRead.DefaultSeverity);
     }

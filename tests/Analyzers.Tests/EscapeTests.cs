@@ -28,6 +28,44 @@ public class EscapeTests
             Verify.Diagnostic("IMGL0004").WithLocation(2).WithArguments("image", "is returned"));
 
     [Fact]
+    public Task Deferred_queries_over_the_capability_that_leave_the_method_are_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using ImageLock;
+            partial class Job
+            {
+                IEnumerable<int>? _pending;
+
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                IEnumerable<long> Sizes(ImageAccess image, long[] offsets) =>
+                    offsets.Where(o => o > 0).Select({|#0:o => image.Length - o|});
+
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                IEnumerable<int> Blocks(ImageAccess image, long[] offsets) =>
+                    from o in offsets where o >= 0 select {|#1:image.Read(o, new byte[1])|};
+
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                void Later(ImageAccess image, long[] offsets) =>
+                    _pending = offsets.Select({|#2:o => image.Read(o, new byte[1])|}).Where(n => n > 0);
+
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                IEnumerable<ImageAccess> Copies(ImageAccess image) => Enumerable.Repeat({|#3:image|}, 2);
+
+                // Materialized before the lease is released: fine.
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                List<long> Now(ImageAccess image, long[] offsets) => offsets.Select(o => image.Length - o).ToList();
+
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                long[] NowArray(ImageAccess image, long[] offsets) => offsets.Select(o => image.Length - o).ToArray();
+            }
+            """,
+            Verify.Diagnostic("IMGL0004").WithLocation(0).WithArguments("image", "is captured by a lambda that is used by a deferred query that is returned"),
+            Verify.Diagnostic("IMGL0004").WithLocation(1).WithArguments("image", "is captured by a lambda that is used by a deferred query that is returned"),
+            Verify.Diagnostic("IMGL0004").WithLocation(2).WithArguments("image", "is captured by a lambda that is used by a deferred query that is stored in field '_pending'"),
+            Verify.Diagnostic("IMGL0004").WithLocation(3).WithArguments("image", "is used by a deferred query that is returned"));
+
+    [Fact]
     public Task Lambdas_and_local_functions_that_capture_it_and_escape_are_reported_once() =>
         Verify.VerifyAnalyzerAsync("""
             using System;

@@ -100,7 +100,7 @@ public class GrantPermissionFixTests
     [Fact]
     public async Task Two_missing_permissions_in_one_method_converge()
     {
-        // BatchFixer drops the second edit of the same attribute, so FixAll needs a second pass; one-by-one needs two fixes.
+        // Fix All merges both edits of the same attribute in one pass; one-by-one needs two fixes.
         var test = new ImageLockTest<PermissionAnalyzer, CodeFixes.GrantPermissionFix>
         {
             TestCode = """
@@ -120,7 +120,46 @@ public class GrantPermissionFixTests
                 }
                 """,
             NumberOfIncrementalIterations = 2,
-            NumberOfFixAllIterations = 2,
+            NumberOfFixAllIterations = 1,
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_all_fixes_IMGL0001_and_IMGL0002_together_in_one_pass()
+    {
+        var test = new ImageLockTest<PermissionAnalyzer, CodeFixes.GrantPermissionFix>
+        {
+            TestCode = """
+                using ImageLock;
+                partial class Job
+                {
+                    [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                    void Save(ImageAccess image) { {|IMGL0001:image.SetLength(0)|}; {|IMGL0002:Patch(image)|}; }
+
+                    [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                    void Other(ImageAccess image) => {|IMGL0002:Patch(image)|};
+
+                    [RequiresImageAccess(Perm.Write, Unshare.Write | Unshare.Resize)]
+                    void Patch(ImageAccess image) { }
+                }
+                """,
+            FixedCode = """
+                using ImageLock;
+                partial class Job
+                {
+                    [RequiresImageAccess(Perm.Read | Perm.Write | Perm.Resize, Unshare.Write | Unshare.Resize)]
+                    void Save(ImageAccess image) { image.SetLength(0); Patch(image); }
+
+                    [RequiresImageAccess(Perm.Read | Perm.Write, Unshare.Write | Unshare.Resize)]
+                    void Other(ImageAccess image) => Patch(image);
+
+                    [RequiresImageAccess(Perm.Write, Unshare.Write | Unshare.Resize)]
+                    void Patch(ImageAccess image) { }
+                }
+                """,
+            NumberOfIncrementalIterations = 3,
+            NumberOfFixAllIterations = 1,
         };
         await test.RunAsync();
     }

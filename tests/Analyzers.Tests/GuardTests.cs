@@ -42,6 +42,18 @@ public class GuardTests
     [InlineData("if (!image.Allows(Perm.Write) || !image.Allows(Perm.Resize)) return; image.Write(0, default); image.SetLength(0);")]
     [InlineData("if (flag && image.Allows(Perm.Write)) image.WriteUnchanged(0, default);")]
     [InlineData("if (image.Allows(Perm.Resize)) { Action a = () => image.SetLength(0); Action<long> g = image.SetLength; void Local() => image.SetLength(1); Local(); }")]
+    [InlineData("bool canResize = image.Allows(Perm.Resize); if (canResize) image.SetLength(0);")]
+    [InlineData("var canResize = (image.Perm & Perm.Resize) != 0; if (!canResize) return; image.SetLength(0);")]
+    [InlineData("bool both = image.Allows(Perm.Write) && image.Allows(Perm.Resize); if (both) image.SetLength(0);")]
+    [InlineData("if (image.Allows(Perm.Resize) is false) return; image.SetLength(0);")]
+    [InlineData("if (image.Allows(Perm.Resize) == false) return; image.SetLength(0);")]
+    [InlineData("if (image.Allows(Perm.Resize) is true) image.SetLength(0);")]
+    [InlineData("if (image.Allows(Perm.Resize) != false) image.SetLength(0);")]
+    [InlineData("if (image.Allows(Perm.Resize) is not false) image.SetLength(0);")]
+    [InlineData("if ((image.Perm & Perm.Resize) is not 0) image.SetLength(0);")]
+    [InlineData("if ((image.Perm & Perm.Resize) is Perm.Resize) image.SetLength(0);")]
+    [InlineData("if (image.Perm == Perm.All) image.SetLength(0);")]
+    [InlineData("if (image.Perm != (Perm.Read | Perm.Resize)) return; image.SetLength(0);")]
     public Task Guarded_uses_are_silent(string body) =>
         Verify.VerifyAnalyzerAsync(InSave(body));
 
@@ -60,7 +72,12 @@ public class GuardTests
     [InlineData("Action reset = () => image = lease.Access; if (image.Allows(Perm.Resize)) {|#0:image.SetLength(0)|};")]
     [InlineData("goto Use; if (!image.Allows(Perm.Resize)) return; Use: {|#0:image.SetLength(0)|};")] // goto skips the check
     [InlineData("Local(); if (!image.Allows(Perm.Resize)) return; void Local() => {|#0:image.SetLength(0)|};")] // hoisted
-    [InlineData("Action<ImageAccess> a = other => { if (image.Allows(Perm.Resize)) {|#0:other.SetLength(0)|}; };")]
+    [InlineData("bool canResize = image.Allows(Perm.Resize); canResize = flag; if (canResize) {|#0:image.SetLength(0)|};")] // written twice
+    [InlineData("bool canResize = image.Allows(Perm.Resize); if (!canResize) {|#0:image.SetLength(0)|};")]
+    [InlineData("if (image.Allows(Perm.Resize) is true) Log(); else {|#0:image.SetLength(0)|};")]
+    [InlineData("if (image.Allows(Perm.Resize) is false) {|#0:image.SetLength(0)|};")]
+    [InlineData("if (image.Perm == Perm.Write) {|#0:image.SetLength(0)|};")]
+    [InlineData("if (image.Perm != Perm.All) {|#0:image.SetLength(0)|};")]
     public Task Uses_the_check_does_not_cover_are_reported(string body) =>
         Verify.VerifyAnalyzerAsync(InSave(body),
             Verify.Diagnostic("IMGL0001").WithLocation(0).WithArguments("SetLength", "Perm.Resize", "Save", "Perm.Read, Unshare.Write", ""));
@@ -71,6 +88,13 @@ public class GuardTests
     public Task Write_outside_the_true_side_is_reported(string body) =>
         Verify.VerifyAnalyzerAsync(InSave(body),
             Verify.Diagnostic("IMGL0001").WithLocation(0).WithArguments("WriteAsync", "Perm.Write", "Save", "Perm.Read, Unshare.Write", ""));
+
+    [Theory]
+    [InlineData("Action<ImageAccess> a = other => other.SetLength(0);")]
+    [InlineData("Action<ImageAccess> a = other => { if (image.Allows(Perm.Resize)) other.SetLength(0); };")]
+    [InlineData("void Local(ImageAccess other) => other.SetLength(0); Local(lease.Access);")]
+    public Task A_lambdas_or_local_functions_own_capability_is_not_the_methods(string body) =>
+        Verify.VerifyAnalyzerAsync(InSave(body));
 
     [Fact]
     public Task Guarded_callee_is_silent_when_the_check_covers_its_perm() =>

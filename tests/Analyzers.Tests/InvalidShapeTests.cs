@@ -37,6 +37,27 @@ public class InvalidShapeTests
             """);
 
     [Fact]
+    public Task Local_functions_and_lambdas_are_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using ImageLock;
+            partial class Job
+            {
+                void Run()
+                {
+                    [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                    void {|#0:Local|}(ImageAccess image) { }
+
+                    Action<ImageAccess> a = [RequiresImageAccess(Perm.Read, Unshare.Write)] {|#1:(ImageAccess image)|} => { };
+                }
+            }
+            """,
+            Verify.Diagnostic("IMGL0003").WithLocation(0).WithArguments("Local",
+                "it is a local function; only ordinary methods get a path overload, and the attribute grants nothing here"),
+            Verify.Diagnostic("IMGL0003").WithLocation(1).WithArguments("lambda",
+                "it is a lambda; only ordinary methods get a path overload, and the attribute grants nothing here"));
+
+    [Fact]
     public Task No_capability() => Reports("void {|#0:M|}(string path) { }", "it has no ImageAccess parameter");
 
     [Fact]

@@ -2,7 +2,7 @@ using Verify = ImageLock.Analyzers.Tests.ImageLockVerifier<ImageLock.Analyzers.S
 
 namespace ImageLock.Analyzers.Tests;
 
-/// <summary>IMGL0009: [SuppressMessage] is the one way around the non-configurable IMGL0001, so it is audited.</summary>
+/// <summary>IMGL0009: in-source suppressions of IMGL0001 ([SuppressMessage], #pragma) are audited.</summary>
 public class SuppressionAuditTests
 {
     [Fact]
@@ -26,6 +26,21 @@ public class SuppressionAuditTests
             Verify.Diagnostic("IMGL0009").WithLocation(2).WithArguments("IMGL0001"));
 
     [Fact]
+    public Task Pragmas_disabling_IMGL0001_are_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using ImageLock;
+            partial class Job
+            {
+            #pragma warning disable CS0168, {|#0:IMGL0001|} // a false positive?
+                [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                void Save(ImageAccess image) { }
+            #pragma warning restore IMGL0001
+            #pragma warning disable IMGL0006
+            }
+            """,
+            Verify.Diagnostic("IMGL0009").WithLocation(0).WithArguments("IMGL0001"));
+
+    [Fact]
     public Task Other_suppressions_are_silent() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Diagnostics.CodeAnalysis;
@@ -41,7 +56,7 @@ public class SuppressionAuditTests
     [Fact]
     public async Task The_suppression_really_hides_IMGL0001_which_is_why_it_is_audited()
     {
-        // Pins the premise of this rule: NotConfigurable does not stop [SuppressMessage].
+        // Pins the premise of this rule: [SuppressMessage] hides IMGL0001.
         var test = new ImageLockTest<PermissionAnalyzer, Microsoft.CodeAnalysis.Testing.EmptyCodeFixProvider>
         {
             TestCode = """

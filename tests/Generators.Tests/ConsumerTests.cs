@@ -96,6 +96,29 @@ public class ConsumerTests
     }
 
     [Fact]
+    public void Passing_null_for_the_wait_binds_to_the_wait_overload_instead_of_being_ambiguous()
+    {
+        var input = GeneratorHarness.Compile("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ImageLock;
+            public static class Caller
+            {
+                public static async Task Run(string path, CancellationToken ct)
+                {
+                    await using var a = await ImageLease.AcquireAsync(path, Perm.Read, Unshare.None, null, ct);
+                    await using var b = await ImageChainLease.AcquireAsync(path, Perm.Read, Unshare.None, null, ct);
+                    using var c = ImageLease.Acquire(path, Perm.Read, Unshare.None, LockWait.None, ct);
+                    using var d = ImageLease.Acquire(path, Perm.Read, Unshare.None, ImageLockOptions.Default, ct);
+                }
+            }
+            """);
+
+        var problems = input.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToArray();
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public void An_obsolete_body_makes_its_path_overload_obsolete_for_callers()
     {
         var (_, output) = GeneratorHarness.Run("""

@@ -10,8 +10,9 @@ namespace ImageLock.Analyzers;
 /// <summary>
 /// IMGL0004: the ImageAccess parameter of a [RequiresImageAccess] method escapes the call. Deliberately precise, so
 /// it has no false positives: the parameter itself stored in a field/property/event or returned, or a lambda or local
-/// function that captures it stored in a field/property/event or returned. Locals, constructor arguments and
-/// un-awaited tasks are not tracked (see docs/diagnostics/IMGL0004.md).
+/// function that captures it stored in a field/property/event or returned, and either used by a deferred query
+/// (IEnumerable/IQueryable operators) that is stored or returned. Locals, constructor arguments and un-awaited tasks
+/// are not tracked (see docs/diagnostics/IMGL0004.md).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class EscapeAnalyzer : ImageLockAnalyzer
@@ -67,10 +68,45 @@ public sealed class EscapeAnalyzer : ImageLockAnalyzer
                 return subscription.EventReference is IEventReferenceOperation e ? $"is subscribed to event '{e.Event.Name}'" : null;
             case IReturnOperation { Kind: OperationKind.Return } ret when OperationHelpers.EnclosingFunction(ret) is null:
                 return "is returned";
+            case IArgumentOperation argument when argument.Value == value && argument.Parent is IInvocationOperation query && IsDeferred(query.Type):
+                return Deferred(query);
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// A deferred query (<c>items.Select(i => image.Read(…))</c>, <c>Enumerable.Repeat(image, n)</c>) runs its lambdas
+    /// when enumerated — after the lease is gone if the query leaves the method. Follows the chain of query operators
+    /// (<c>.Where(…).Select(…)</c>, query syntax) to where the last one ends up.
+    /// </summary>
+    private static string? Deferred(IOperation query)
+    {
+        var current = query;
+        while (true)
+        {
+            var (value, consumer) = OperationHelpers.Consumer(current);
+            switch (consumer)
+            {
+                case ITranslatedQueryOperation translated:
+                    current = translated;
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation next } argument when argument.Value == value && IsDeferred(next.Type):
+                    current = next;
+                    continue;
+                case IInvocationOperation next when next.Instance == value && IsDeferred(next.Type):
+                    current = next;
+                    continue;
+            }
+            return Escape(current) is { } where ? "is used by a deferred query that " + where : null;
+        }
+    }
+
+    /// <summary>A sequence interface (IEnumerable, IQueryable, IOrderedEnumerable…): lazily evaluated, unlike arrays and lists.</summary>
+    private static bool IsDeferred(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Interface } named
+        && (named.SpecialType == SpecialType.System_Collections_IEnumerable
+            || named.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
 
     private static IOperation Unwrap(IOperation operation) => OperationHelpers.Unwrap(operation) ?? operation;
 

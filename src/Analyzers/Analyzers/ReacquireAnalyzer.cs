@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ImageLock.Analyzers;
 
 /// <summary>
-/// IMGL0005: a method that holds an ImageAccess parameter calls ImageLease.Acquire/AcquireAsync/TryAcquire or a
+/// IMGL0005: a method that holds an ImageAccess parameter calls Acquire/AcquireAsync/TryAcquire of a lease type or a
 /// generated path overload. Under OFD locks a second lease on the same image in one process conflicts with the first.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -32,7 +32,7 @@ public sealed class ReacquireAnalyzer : ImageLockAnalyzer
         IArgumentOperation? pathArgument = null;
 
         if (IsLeaseAcquire(target, grants.Symbols))
-            call = "ImageLease." + target.Name;
+            call = target.ContainingType.Name + "." + target.Name;
         else if (PathOverloadIndex(target, grants) is int index)
         {
             call = target.Name;
@@ -54,9 +54,13 @@ public sealed class ReacquireAnalyzer : ImageLockAnalyzer
             additional, properties, call, holderName, capability.Name));
     }
 
+    /// <summary>A static Acquire/AcquireAsync/TryAcquire of any of the SDK's lease types (ImageLease, ImageChainLease, …).</summary>
     private static bool IsLeaseAcquire(IMethodSymbol target, KnownSymbols symbols) =>
-        target.Name is "Acquire" or "AcquireAsync" or "TryAcquire"
-        && SymbolEqualityComparer.Default.Equals(target.ContainingType, symbols.ImageLease);
+        target is { IsStatic: true, Name: "Acquire" or "AcquireAsync" or "TryAcquire" }
+        && target.ContainingType is { Name: var name } type
+        && name.EndsWith("Lease", StringComparison.Ordinal)
+        && SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, symbols.ImageAccess.ContainingAssembly)
+        && type.ContainingNamespace.ToDisplayString() == "ImageLock";
 
     /// <summary>The path parameter's index when <paramref name="target"/> is the path overload of an annotated sibling.</summary>
     private static int? PathOverloadIndex(IMethodSymbol target, GrantCache grants)

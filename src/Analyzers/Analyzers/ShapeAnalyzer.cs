@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using ImageLock.Analyzers.Common;
 using ImageLock.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ImageLock.Analyzers;
@@ -20,6 +22,30 @@ public sealed class ShapeAnalyzer : ImageLockAnalyzer
     {
         var compilation = start.Compilation;
         start.RegisterSymbolAction(c => Analyze(c, symbols, compilation), SymbolKind.Method);
+        // Local functions and lambdas have no symbol action; only those with attributes are looked at.
+        start.RegisterSyntaxNodeAction(c => AnalyzeNested(c, symbols), SyntaxKind.LocalFunctionStatement, SyntaxKind.ParenthesizedLambdaExpression);
+    }
+
+    /// <summary>[RequiresImageAccess] on a local function or lambda would otherwise be accepted and ignored.</summary>
+    private static void AnalyzeNested(SyntaxNodeAnalysisContext context, KnownSymbols symbols)
+    {
+        var (lists, name, location) = context.Node switch
+        {
+            LocalFunctionStatementSyntax local => (local.AttributeLists, local.Identifier.ValueText, local.Identifier.GetLocation()),
+            ParenthesizedLambdaExpressionSyntax lambda => (lambda.AttributeLists, "lambda", lambda.ParameterList.GetLocation()),
+            _ => (default, "", Location.None),
+        };
+        if (lists.Count == 0) return;
+        var symbol = context.Node is LocalFunctionStatementSyntax
+            ? context.SemanticModel.GetDeclaredSymbol(context.Node, context.CancellationToken)
+            : context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol;
+        if (symbol is null || symbols.FindAttribute(symbol) is null) return;
+
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.ShapeReason, ShapeReasons.UnsupportedParameter);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidShape, location, properties, name,
+            context.Node is LocalFunctionStatementSyntax
+                ? "it is a local function; only ordinary methods get a path overload, and the attribute grants nothing here"
+                : "it is a lambda; only ordinary methods get a path overload, and the attribute grants nothing here"));
     }
 
     private static void Analyze(SymbolAnalysisContext context, KnownSymbols symbols, Compilation compilation)

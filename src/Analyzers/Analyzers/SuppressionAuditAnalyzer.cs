@@ -8,8 +8,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ImageLock.Analyzers;
 
 /// <summary>
-/// IMGL0009: IMGL0001 is NotConfigurable, which stops #pragma, NoWarn and .editorconfig but not [SuppressMessage]
-/// (or [UnconditionalSuppressMessage], which the compiler honours too). Every such attribute is reported.
+/// IMGL0009: every in-source suppression of IMGL0001 — [SuppressMessage], [UnconditionalSuppressMessage] (which the
+/// compiler honours too) and <c>#pragma warning disable IMGL0001</c> — is reported for review. Project-wide severity
+/// (.editorconfig, NoWarn) is a deliberate choice of the build and is not.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SuppressionAuditAnalyzer : DiagnosticAnalyzer
@@ -33,6 +34,20 @@ public sealed class SuppressionAuditAnalyzer : DiagnosticAnalyzer
             if (types.IsEmpty) return;
             start.RegisterSyntaxNodeAction(c => Analyze(c, types!), SyntaxKind.Attribute);
         });
+        context.RegisterSyntaxTreeAction(AnalyzePragmas);
+    }
+
+    private static void AnalyzePragmas(SyntaxTreeAnalysisContext context)
+    {
+        var root = context.Tree.GetRoot(context.CancellationToken);
+        if (!root.ContainsDirectives) return;
+        foreach (var trivia in root.DescendantTrivia(n => n.ContainsDirectives, descendIntoTrivia: true))
+        {
+            if (trivia.GetStructure() is not PragmaWarningDirectiveTriviaSyntax { DisableOrRestoreKeyword.RawKind: (int)SyntaxKind.DisableKeyword } pragma) continue;
+            foreach (var code in pragma.ErrorCodes)
+                if (code is IdentifierNameSyntax { Identifier.ValueText: var id } && string.Equals(id, DiagnosticIds.OperationNotGranted, StringComparison.OrdinalIgnoreCase))
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SuppressedCoreRule, code.GetLocation(), DiagnosticIds.OperationNotGranted));
+        }
     }
 
     private static void Analyze(SyntaxNodeAnalysisContext context, ImmutableArray<INamedTypeSymbol?> types)

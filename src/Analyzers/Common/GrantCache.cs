@@ -21,17 +21,11 @@ internal sealed class GrantCache
     }
 
     /// <summary>
-    /// The grant a capability received by <paramref name="method"/> runs under: its own attribute, or, for lambdas and
-    /// local functions without one, the enclosing method's (they run inside the same lease).
+    /// The grant a capability received by <paramref name="method"/> runs under: the method's own attribute. A grant follows
+    /// its provenance: a parameter the enclosing method received keeps that method as its container when a lambda or local
+    /// function captures it, so it is judged by that method's grant; a lambda's or local function's own ImageAccess parameter
+    /// comes from whoever invokes the delegate (typically a callback under another lease) and is not judged.
     /// </summary>
-    public Grant? InEffect(IMethodSymbol? method)
-    {
-        while (method is not null)
-        {
-            if (Declared(method) is { } grant) return grant;
-            if (method.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction)) return null;
-            method = method.ContainingSymbol as IMethodSymbol;
-        }
-        return null;
-    }
+    public Grant? InEffect(IMethodSymbol? method) =>
+        method is null || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction ? null : Declared(method);
 }

@@ -7,15 +7,16 @@ namespace ImageLock.Analyzers.Common;
 /// Perm bits that a run-time check on the same capability proves at a use (the CA1416 guard idea, kept syntactic):
 /// the use sits on the true side of an <c>if</c>, <c>?:</c> or <c>&amp;&amp;</c> whose condition checks the capability,
 /// or follows, in the same block, an <c>if</c> whose failing side returns, throws or jumps away. Recognised checks:
-/// <c>image.Allows(C)</c>, <c>image.Perm.HasFlag(C)</c>, <c>(image.Perm &amp; C) == C</c> and, for one flag,
-/// <c>(image.Perm &amp; C) != 0</c>, with C a constant; combined by <c>!</c>, <c>&amp;&amp;</c> and <c>||</c>.
+/// <c>image.Allows(C)</c>, <c>image.Perm.HasFlag(C)</c>, <c>(image.Perm &amp; C) == C</c>, <c>image.Perm == C</c> and, for
+/// one flag, <c>(image.Perm &amp; C) != 0</c>, with C a constant; combined by <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>,
+/// comparisons with <c>true</c>/<c>false</c> and <c>is</c> patterns; a bool local written once stands for its initializer.
 /// A lease's Perm never changes, so a check keeps holding — as long as the parameter still names the same capability.
 /// </summary>
 internal static class PermGuards
 {
     public static int Proven(IOperation use, IParameterSymbol capability, KnownSymbols symbols)
     {
-        var checks = new Checks(capability, symbols);
+        var checks = new Checks(capability, symbols, OperationHelpers.Root(use));
         int proven = 0;
         bool inLocalFunction = false;
         IOperation child = use;
@@ -105,11 +106,13 @@ internal static class PermGuards
     {
         private readonly IParameterSymbol _capability;
         private readonly KnownSymbols _symbols;
+        private readonly IOperation _root;
 
-        public Checks(IParameterSymbol capability, KnownSymbols symbols)
+        public Checks(IParameterSymbol capability, KnownSymbols symbols, IOperation root)
         {
             _capability = capability;
             _symbols = symbols;
+            _root = root;
         }
 
         /// <summary>Perm bits proven held when <paramref name="condition"/> evaluates to <paramref name="whenTrue"/>.</summary>
@@ -128,8 +131,20 @@ internal static class PermGuards
                     return whenTrue
                         ? Test(either.LeftOperand, true) & Test(either.RightOperand, true)
                         : Test(either.LeftOperand, false) | Test(either.RightOperand, false);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals, OperatorMethod: null } comparison
+                    when BoolConstant(comparison.RightOperand) is bool right:
+                    // `check == true`, `check != false`, ...
+                    return Test(comparison.LeftOperand, whenTrue == (right == (comparison.OperatorKind == BinaryOperatorKind.Equals)));
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals, OperatorMethod: null } comparison
+                    when BoolConstant(comparison.LeftOperand) is bool left:
+                    return Test(comparison.RightOperand, whenTrue == (left == (comparison.OperatorKind == BinaryOperatorKind.Equals)));
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
-                    return MaskTest(comparison, whenTrue);
+                    return MaskTest(comparison.LeftOperand, comparison.RightOperand, comparison.OperatorKind == BinaryOperatorKind.Equals, whenTrue);
+                case IIsPatternOperation pattern:
+                    return Pattern(pattern.Value, pattern.Pattern, whenTrue);
+                case ILocalReferenceOperation local when SingleAssignment(local.Local) is { } value:
+                    // `bool canResize = image.Allows(Perm.Resize); if (canResize) …`: a bool local written once carries its check.
+                    return Test(value, whenTrue);
                 case IInvocationOperation invocation when whenTrue:
                     return Call(invocation);
                 default:
@@ -149,17 +164,34 @@ internal static class PermGuards
             return 0;
         }
 
-        // (image.Perm & C) == C proves C; (image.Perm & C) != 0 proves C only when C is one flag (else: "any of").
-        private int MaskTest(IBinaryOperation comparison, bool whenTrue)
+        // `x is true`, `x is false`, `x is not false`, `(image.Perm & C) is C`, `(image.Perm & C) is not 0`, `image.Perm is C`.
+        private int Pattern(IOperation value, IPatternOperation pattern, bool whenTrue)
+        {
+            switch (pattern)
+            {
+                case INegatedPatternOperation negated:
+                    return Pattern(value, negated.Pattern, !whenTrue);
+                case IConstantPatternOperation constant when BoolConstant(constant.Value) is bool expected:
+                    return Test(value, whenTrue == expected);
+                case IConstantPatternOperation constant:
+                    return MaskTest(value, constant.Value, equals: true, whenTrue);
+                default:
+                    return 0;
+            }
+        }
+
+        // (image.Perm & C) == C and image.Perm == C prove C; (image.Perm & C) != 0 proves C only when C is one flag (else: "any of").
+        private int MaskTest(IOperation left, IOperation right, bool equals, bool whenTrue)
         {
             IOperation other;
-            if (Masked(comparison.LeftOperand, out int mask)) other = comparison.RightOperand;
-            else if (Masked(comparison.RightOperand, out mask)) other = comparison.LeftOperand;
+            if (Masked(left, out int mask)) other = right;
+            else if (Masked(right, out mask)) other = left;
             else return 0;
-            if (!Constant(other, out int compared) || mask == 0) return 0;
+            if (!Constant(other, out int compared)) return 0;
+            if (mask == -1) return equals == whenTrue ? compared & Grant.All : 0; // image.Perm == C
+            if (mask == 0) return 0;
             bool holdsWhenEqual = compared == mask;
             bool holdsWhenDifferent = compared == 0 && (mask & (mask - 1)) == 0;
-            bool equals = comparison.OperatorKind == BinaryOperatorKind.Equals;
             if (holdsWhenEqual && equals == whenTrue) return mask & Grant.All;
             if (holdsWhenDifferent && equals != whenTrue) return mask & Grant.All;
             return 0;
@@ -168,10 +200,48 @@ internal static class PermGuards
         private bool Masked(IOperation operand, out int mask)
         {
             mask = 0;
+            // image.Perm == C: all of C held (and nothing else), as if masked by C.
+            if (IsPerm(operand)) { mask = -1; return true; }
             if (OperationHelpers.Unwrap(operand) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.And, OperatorMethod: null } masked) return false;
             return (IsPerm(masked.LeftOperand) && Constant(masked.RightOperand, out mask))
                 || (IsPerm(masked.RightOperand) && Constant(masked.LeftOperand, out mask));
         }
+
+        /// <summary>The initializer of a bool local that nothing else writes (no assignment, ref or out), or null.</summary>
+        private IOperation? SingleAssignment(ILocalSymbol local)
+        {
+            if (local.Type.SpecialType != SpecialType.System_Boolean || local.IsRef) return null;
+            IOperation? initializer = null;
+            foreach (var operation in _root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        initializer = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                        break;
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsWritten(reference):
+                        return null;
+                }
+            }
+            return initializer;
+        }
+
+        private static bool IsWritten(IOperation reference)
+        {
+            var parent = reference.Parent;
+            while (parent is IParenthesizedOperation or ITupleOperation) { reference = parent; parent = parent.Parent; }
+            return parent switch
+            {
+                IAssignmentOperation assignment => assignment.Target == reference,
+                IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+                IIncrementOrDecrementOperation => true,
+                IDeclarationExpressionOperation => true,
+                _ => false,
+            };
+        }
+
+        private static bool? BoolConstant(IOperation operand) =>
+            OperationHelpers.Unwrap(operand)?.ConstantValue is { HasValue: true, Value: bool value } ? value : null;
 
         private bool IsCapability(IOperation? operand) =>
             OperationHelpers.Unwrap(operand) is IParameterReferenceOperation reference

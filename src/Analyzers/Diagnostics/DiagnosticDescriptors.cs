@@ -18,8 +18,7 @@ public static class DiagnosticDescriptors
         "'{0}' requires {1}; '{2}' is granted only {3}{4}",
         Safety, DiagnosticSeverity.Error, isEnabledByDefault: true,
         description: "An operation on the ImageAccess a method received needs a permission its [RequiresImageAccess] does not grant. The lease the generated wrapper takes would not allow it, so the operation throws at run time and, worse, the lock published to QEMU does not announce it.",
-        helpLinkUri: HelpBase + DiagnosticIds.OperationNotGranted + ".md",
-        customTags: WellKnownDiagnosticTags.NotConfigurable);
+        helpLinkUri: HelpBase + DiagnosticIds.OperationNotGranted + ".md");
 
     /// <summary>{0} callee, {1} callee's grant, {2} caller, {3} caller's grant, {4} justification suffix.</summary>
     public static readonly DiagnosticDescriptor CalleeNeedsMore = new(
@@ -84,12 +83,30 @@ public static class DiagnosticDescriptors
         description: "Callers check the capability against the member they call. An override or implementation with different requirements runs under a grant that was checked against something else.",
         helpLinkUri: HelpBase + DiagnosticIds.BaseMismatch + ".md");
 
+    /// <summary>{0} method, {1} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidWait = new(
+        DiagnosticIds.InvalidWait,
+        "Invalid WaitMilliseconds",
+        "'{0}' declares WaitMilliseconds = {1}; use 0 (fail at once), -1 (wait until cancelled) or a positive number of milliseconds",
+        Usage, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "The generator cannot turn a negative wait other than -1 into a lease wait, so it writes no path overload for the method and every caller of that overload fails to compile.",
+        helpLinkUri: HelpBase + DiagnosticIds.InvalidWait + ".md");
+
+    /// <summary>{0} method.</summary>
+    public static readonly DiagnosticDescriptor UncancellableWait = new(
+        DiagnosticIds.UncancellableWait,
+        "Unbounded wait that cannot be cancelled",
+        "'{0}' waits without limit for a conflicting holder (WaitMilliseconds = -1) but takes no CancellationToken; the wait ends only when the holder goes away",
+        Usage, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The generated path overload passes the method's first CancellationToken parameter to the acquisition. Without one, a wait of -1 blocks the caller for as long as QEMU or another process holds a conflicting lock. Add a CancellationToken parameter or declare a finite wait.",
+        helpLinkUri: HelpBase + DiagnosticIds.UncancellableWait + ".md");
+
     /// <summary>{0} the suppressed rule ID.</summary>
     public static readonly DiagnosticDescriptor SuppressedCoreRule = new(
         DiagnosticIds.SuppressedCoreRule,
         "Suppression of the operation-not-granted rule",
-        "This suppression silences {0}; the operation will be refused at run time and QEMU is not told about it",
+        "This suppression silences {0}; an operation it hides is refused at run time and QEMU is not told about it",
         Safety, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "IMGL0001 cannot be disabled by #pragma, NoWarn or .editorconfig, but [SuppressMessage] still hides it. Every such suppression is reported so reviewers see it.",
+        description: "Suppressing IMGL0001 in source, by [SuppressMessage] or #pragma warning disable, does not make the operation legal. Every such suppression is reported so reviewers see it; project-wide severity settings are not.",
         helpLinkUri: HelpBase + DiagnosticIds.SuppressedCoreRule + ".md");
 }

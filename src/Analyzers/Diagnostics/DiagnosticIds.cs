@@ -12,4 +12,6 @@ public static class DiagnosticIds
     public const string DeclaresNothing = "IMGL0007";
     public const string BaseMismatch = "IMGL0008";
     public const string SuppressedCoreRule = "IMGL0009";
+    public const string InvalidWait = "IMGL0010";
+    public const string UncancellableWait = "IMGL0011";
 }
