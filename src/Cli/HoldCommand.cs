@@ -1,6 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
+using ImageLock.Cli.Spawn;
 
 namespace ImageLock.Cli;
 
@@ -10,6 +8,10 @@ internal static class HoldCommand
     public static int Run(string[] args)
     {
         var options = HoldOptions.Parse(args);
+        if ((options.Unshare & Unshare.Read) != 0)
+            Stderr.Line("imagelock: warning: no QEMU ever unshares read (consistent read): this locks out every QEMU, read-only opens included");
+        // Registered before the lease exists, so that no signal finds a moment without a plan (see HoldSignals).
+        using var signals = new HoldSignals();
         ImageLease lease;
         try
         {
@@ -18,54 +20,34 @@ internal static class HoldCommand
             {
                 Wait = options.Wait,
                 Locking = options.Posix ? LockingMode.Posix : LockingMode.Ofd,
-            });
+            }, signals.Stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return signals.StoppedStatus;
         }
         catch (ImageLockConflictException e)
         {
-            Console.Error.WriteLine($"imagelock: {e.Message}");
+            Stderr.Line($"imagelock: {Messages.ForTerminal(e)}");
             return ExitCodes.Conflict;
         }
         catch (ImageLockException e)
         {
-            Console.Error.WriteLine($"imagelock: {e.Message}");
+            Stderr.Line($"imagelock: {Messages.ForTerminal(e)}");
             return ExitCodes.Usage;
         }
 
         using (lease)
-            return options.Command.Length > 0 ? RunCommand(options.Command) : HoldUntilSignal(lease);
+            return options.Command.Length > 0
+                ? CommandRunner.Run(options.Command.Select(Text.Encode).ToArray(), [(int)lease.Handle.DangerousGetHandle()], signals)
+                : HoldUntilSignal(lease, signals);
     }
 
-    /// <summary>Runs CMD with the lease held. The image descriptor is O_CLOEXEC, so CMD does not inherit it
-    /// (an inherited OFD would keep the locks alive after we release them).</summary>
-    private static int RunCommand(string[] command)
+    private static int HoldUntilSignal(ImageLease lease, HoldSignals signals)
     {
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
-        foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
-        Process child;
-        try { child = Process.Start(start)!; }
-        catch (Win32Exception e)
-        {
-            Console.Error.WriteLine($"imagelock: cannot run '{command[0]}': {e.Message}");
-            return ExitCodes.CommandNotFound;
-        }
-        using (child)
-        {
-            // SIGINT from a terminal reaches the child's process group anyway; SIGTERM sent to us is passed on.
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Signals.Terminate(child.Id); });
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
-            child.WaitForExit();
-            return child.ExitCode;
-        }
-    }
-
-    private static int HoldUntilSignal(ImageLease lease)
-    {
-        using var stop = new ManualResetEventSlim();
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
-        Console.Error.WriteLine($"imagelock: holding [{lease.ImagePath}] perm={PermNames.Format(lease.Perm)} " +
-            $"unshare={PermNames.Format(lease.Unshare)} as pid {Environment.ProcessId}; SIGINT or SIGTERM releases it");
-        stop.Wait();
+        Stderr.Line($"imagelock: holding [{Text.Escape(lease.ImagePath)}] perm={PermNames.Format(lease.Perm)} " +
+            $"unshare={PermNames.Format(lease.Unshare)} as pid {Environment.ProcessId}; SIGINT, SIGTERM, SIGHUP or SIGQUIT releases it");
+        signals.Stopping.WaitHandle.WaitOne();
         return ExitCodes.Ok;
     }
 }
@@ -88,9 +70,7 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
             switch (arg)
             {
                 case "-h" or "--help":
-                    Console.Out.Write(Usage.Hold);
-                    Environment.Exit(ExitCodes.Ok);
-                    break;
+                    throw new HelpRequested(Usage.Hold);
                 case "--perm": perm = (Perm)List(args, ref i); break;
                 case "--unshare": unshare = (Unshare)List(args, ref i); break;
                 case "--wait": wait = Seconds(args, ref i); break;
@@ -103,8 +83,15 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
             }
         }
         if (image is null) throw new UsageException("hold: no image given", Usage.Hold);
+        if (image.Length == 0) throw new UsageException("hold: the image path is empty", Usage.Hold);
+        if (posix && i < args.Length)
+            throw new UsageException("hold: --posix cannot run CMD: POSIX locks belong to one process, so CMD cannot hold them " +
+                "and would outlive them if imagelock were killed\nUse OFD locks (the default; they exclude QEMU's POSIX locks too), " +
+                "or 'hold --posix IMAGE' without CMD, which holds until a signal releases it", Usage.Hold);
         return new HoldOptions(image, perm, unshare, wait, posix, args[i..]);
     }
+
+    private static readonly double LongestWait = TimeSpan.MaxValue.TotalSeconds / 2;
 
     private static string Value(string[] args, ref int i) =>
         ++i < args.Length ? args[i] : throw new UsageException($"hold: {args[i - 1]} needs a value", Usage.Hold);
@@ -121,14 +108,7 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
         var text = Value(args, ref i);
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) || s < 0 || double.IsNaN(s))
             throw new UsageException($"hold: --wait needs a number of seconds, got '{text}'", Usage.Hold);
-        return double.IsInfinity(s) ? LockWait.Forever : new LockWait(TimeSpan.FromSeconds(s));
+        // Beyond what a TimeSpan holds (about 29,000 years) a wait is forever.
+        return s >= LongestWait ? LockWait.Forever : new LockWait(TimeSpan.FromSeconds(s));
     }
-}
-
-internal static class Signals
-{
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
-
-    public static void Terminate(int pid) => kill(pid, 15 /* SIGTERM */);
 }

@@ -10,10 +10,11 @@ internal static class ImageTable
         var rows = new List<string[]> { new[] { "IMAGE", "PERM", "UNSHARE", "PID", "COMMAND" } };
         foreach (var s in statuses)
         {
+            string image = Text.Escape(s.ImagePath);
             if (s.Holders.Count == 0)
-                rows.Add([s.ImagePath, PermNames.Format(s.Perm), PermNames.Format(s.Unshare), s.IsFree ? "-" : "?", s.IsFree ? "-" : "(not identified)"]);
+                rows.Add([image, PermNames.Format(s.Perm), PermNames.Format(s.Unshare), s.IsFree ? "-" : "?", s.IsFree ? "-" : "(not identified)"]);
             foreach (var h in s.Holders)
-                rows.Add([s.ImagePath, PermNames.Format(h.Perm), PermNames.Format(h.Unshare), h.Pid.ToString(), Columns.Shorten(h.Command ?? "?")]);
+                rows.Add([image, PermNames.Format(h.Perm), PermNames.Format(h.Unshare), h.Pid.ToString(), Columns.Shorten(Text.Escape(h.Command ?? "?"))]);
         }
         return Columns.Align(rows);
     }
@@ -40,12 +41,22 @@ internal static class ImageFiles
 {
     private static readonly string[] Extensions = [".qcow2", ".qcow", ".raw", ".img", ".iso"];
 
-    public static IEnumerable<string> Expand(string arg)
+    /// <summary>The argument itself, or the images of the directory it names; an unreadable directory is one error.</summary>
+    public static IEnumerable<(string Path, string? Error)> Expand(string arg)
     {
-        if (!Directory.Exists(arg)) return [arg];
-        return Directory.EnumerateFiles(arg)
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) || IsQcow2(f))
-            .Order(StringComparer.Ordinal);
+        if (!Directory.Exists(arg)) return [(arg, null)];
+        try
+        {
+            return Directory.EnumerateFiles(arg)
+                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) || IsQcow2(f))
+                .Order(StringComparer.Ordinal)
+                .Select(f => (f, (string?)null))
+                .ToList();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return [(arg, $"Could not read directory '{arg}': {(e is UnauthorizedAccessException ? "Permission denied" : e.Message)}")];
+        }
     }
 
     private static bool IsQcow2(string path)

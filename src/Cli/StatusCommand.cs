@@ -9,21 +9,22 @@ internal static class StatusCommand
     public static int Run(string[] args, TextWriter output)
     {
         bool json = false;
-        var images = new List<string>();
+        var results = new List<(string Path, ImageStatus? Status, string? Error)>();
         foreach (var arg in args)
         {
             if (arg is "-h" or "--help") { output.Write(Usage.Status); return ExitCodes.Ok; }
             if (arg == "--json") json = true;
             else if (arg.StartsWith('-') && arg != "-") throw new UsageException($"status: unknown option '{arg}'", Usage.Status);
-            else images.AddRange(ImageFiles.Expand(arg));
+            else if (arg.Length == 0) throw new UsageException("status: an image path is empty", Usage.Status);
+            else results.AddRange(ImageFiles.Expand(arg).Select(f => (f.Path, (ImageStatus?)null, f.Error)));
         }
-        if (images.Count == 0) throw new UsageException("status: no image given", Usage.Status);
+        if (results.Count == 0) throw new UsageException("status: no image given", Usage.Status);
 
-        var results = new List<(string Path, ImageStatus? Status, string? Error)>();
-        foreach (var image in images)
+        for (int i = 0; i < results.Count; i++)
         {
-            try { results.Add((image, ImageStatus.Probe(image, identifyHolders: false), null)); }
-            catch (ImageLockException e) { results.Add((image, null, e.Message)); }
+            if (results[i].Error is not null) continue;
+            try { results[i] = results[i] with { Status = ImageStatus.Probe(results[i].Path, identifyHolders: false) }; }
+            catch (ImageLockException e) { results[i] = results[i] with { Error = e.Message }; }
         }
         // One pass over /proc names the holders of all images at once.
         var named = new Queue<ImageStatus>(ImageStatus.IdentifyHolders(results.Where(r => r.Status is not null).Select(r => r.Status!).ToList()));
@@ -33,7 +34,7 @@ internal static class StatusCommand
         if (json) output.WriteLine(Json(results));
         else WriteText(output, results);
         foreach (var r in results)
-            if (r.Error is not null) Console.Error.WriteLine($"imagelock: {r.Error}");
+            if (r.Error is not null) Stderr.Line($"imagelock: {Messages.ForTerminal(r.Error, [r.Path])}");
         return results.Any(r => r.Error is not null) ? ExitCodes.Usage : ExitCodes.Ok;
     }
 
@@ -62,8 +63,8 @@ internal static class StatusCommand
             foreach (var (path, status, error) in results)
             {
                 w.WriteStartObject();
-                w.WriteString("image", path);
-                if (status is null) w.WriteString("error", error);
+                JsonText.Write(w, "image", path);
+                if (status is null) JsonText.Write(w, "error", error);
                 else
                 {
                     WriteList(w, "perm", (int)status.Perm);
@@ -77,7 +78,7 @@ internal static class StatusCommand
                         w.WriteStartObject();
                         w.WriteNumber("pid", h.Pid);
                         if (h.Fd is int fd) w.WriteNumber("fd", fd); else w.WriteNull("fd");
-                        w.WriteString("command", h.Command);
+                        JsonText.Write(w, "command", h.Command);
                         w.WriteString("kind", h.Kind);
                         WriteList(w, "perm", (int)h.Perm);
                         WriteList(w, "unshare", (int)h.Unshare);
@@ -110,7 +111,7 @@ internal static class HolderTable
         var rows = new List<string[]> { new[] { "PID", "FD", "PERM", "UNSHARE", "COMMAND" } };
         foreach (var h in holders)
             rows.Add([h.Pid.ToString(), h.Fd?.ToString() ?? "?", PermNames.Format(h.Perm) + (h.Exclusive ? " (write-lock)" : ""),
-                PermNames.Format(h.Unshare), Columns.Shorten(h.Command ?? "?")]);
+                PermNames.Format(h.Unshare), Columns.Shorten(Text.Escape(h.Command ?? "?"))]);
         return Columns.Align(rows, indent: "  ");
     }
 }

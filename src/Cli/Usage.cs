@@ -11,7 +11,7 @@ internal static class Usage
           demo                   show the protocol on a throw-away image
 
         'imagelock <command> --help' describes a command.
-        exit status: 0 ok, 1 lock conflict, 2 usage or open error
+        exit status: 0 ok, 1 lock conflict, 2 usage, open or output error
 
         """;
 
@@ -32,16 +32,29 @@ internal static class Usage
         usage: imagelock hold [--perm LIST] [--unshare LIST] [--wait SECONDS] [--posix] IMAGE [-- CMD ARGS...]
 
         Acquires IMAGE exactly as QEMU does, then runs CMD with the lease held and releases it when CMD
-        exits (its exit status is imagelock's), or without CMD holds until SIGINT or SIGTERM.
-        CMD does not inherit the image's descriptor.
+        exits (its exit status is imagelock's), or without CMD holds until SIGINT, SIGTERM, SIGHUP or SIGQUIT.
+
+        CMD holds the lease itself, as flock(1)'s command does: it inherits the image's descriptor (same
+        number), whose open file description carries the OFD locks. So CMD never runs without the lease,
+        however imagelock ends (even SIGKILL): the locks last until CMD and every process it passed the
+        descriptor to have closed it, and imagelock never unlocks while CMD runs. When CMD exits, imagelock
+        unlocks, also for any background process CMD left behind. SIGTERM and SIGHUP are passed on to CMD;
+        SIGINT and SIGQUIT reach CMD from the terminal. CMD starts as from a shell: default signal
+        dispositions, an empty signal mask, its arguments' exact bytes.
 
           --perm LIST      permissions to use (default: read)
-          --unshare LIST   permissions to forbid to others (default: none)
-          --wait SECONDS   wait up to SECONDS for a conflicting holder to go away (default 0: fail at once)
-          --posix          use POSIX fcntl locks instead of OFD locks (hazardous; see docs/protocol.md)
+          --unshare LIST   permissions to forbid to others (default: none); unsharing read locks out
+                           every QEMU, read-only opens included, which no QEMU ever does
+          --wait SECONDS   wait up to SECONDS for a conflicting holder to go away (default 0: fail at once;
+                           inf waits forever)
+          --posix          use POSIX fcntl locks instead of OFD locks (hazardous; see docs/protocol.md).
+                           POSIX locks belong to one process and no child can inherit them, so --posix
+                           refuses CMD: it only holds until a signal releases it.
 
         LIST is comma-separated: read (alias consistent-read), write, write-unchanged, resize, all, or '-'.
-        exit status: CMD's, or 0; 1 on a lock conflict; 2 on a usage or open error; 127 if CMD is not found
+        exit status: CMD's (128+N if signal N killed it), or 0; 1 on a lock conflict; 2 on a usage, open or
+        output error; 125 if CMD's exit status was lost (imagelock ran as pid 1); 126 if CMD cannot be
+        executed; 127 if CMD is not found; 128+N if signal N stopped imagelock before CMD started
 
         """;
 

@@ -109,13 +109,13 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Null_empty_and_whitespace_paths_are_argument_errors()
+    public void Null_and_empty_paths_are_argument_errors()
     {
         Refused<ArgumentNullException>(() => ImageLease.Acquire(null!, Perm.Read));
         Refused<ArgumentNullException>(() => ImageStatus.Probe(null!));
         Refused<ArgumentNullException>(() => ImageLease.AcquireAsync(null!, Perm.Read).AsTask().GetAwaiter().GetResult());
         Refused<ArgumentNullException>(() => ImageChainLease.Acquire(null!, Perm.Read));
-        foreach (var path in new[] { "", "   ", "\t", "a\0b" })
+        foreach (var path in new[] { "", "a\0b" })
         {
             Refused<ArgumentException>(() => ImageLease.Acquire(path, Perm.Read));
             Refused<ArgumentException>(() => ImageLease.TryAcquire(path, Perm.Read, Unshare.None, out _, out _));

@@ -10,7 +10,8 @@ internal static class ImageOpener
     public static void ValidatePath(string? path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (string.IsNullOrWhiteSpace(path))
+        // ' ' is a valid file name, and QEMU opens it; only the empty name is no name.
+        if (path.Length == 0)
             throw new ArgumentException("The image path is empty: pass the path of a qcow2 or raw image.", nameof(path));
         if (path.Contains('\0'))
             throw new ArgumentException($"The image path [{path.Replace("\0", "\\0")}] contains a NUL character.", nameof(path));

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -20,10 +19,11 @@ internal static unsafe class Syscalls
         // O_NONBLOCK keeps open() from hanging on a FIFO. It is left set: open(2) says it has no effect on regular
         // files and block devices, the only kinds we accept (checked right after with fstat).
         int flags = (readWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-        int length = Encoding.UTF8.GetByteCount(path);
-        Span<byte> bytes = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        bytes[length] = 0;
+        // The exact bytes of the name, also when it is not UTF-8 (see PathBytes).
+        byte[] name = PathBytes.Encode(path);
+        Span<byte> bytes = name.Length < 512 ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
+        name.CopyTo(bytes);
+        bytes[name.Length] = 0;
         fixed (byte* p = bytes)
         {
             do fd = open(p, flags, 0);
