@@ -7,6 +7,7 @@ public static class Program
     public static int Main(string[] args)
     {
         Stdio.Guard();
+        if (!FdLimit.Check(Stdio.StderrOpen)) return ExitCodes.Usage;
         args = RawArgs.Exact(args);
         try
         {

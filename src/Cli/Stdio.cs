@@ -13,6 +13,9 @@ internal static class Stdio
 {
     private const int O_RDWR = 2, O_CLOEXEC = 0x80000;
 
+    /// <summary>Whether stderr is the caller's (not closed); messages to a closed one are dropped.</summary>
+    public static bool StderrOpen { get; private set; } = true;
+
     public static void Guard()
     {
         bool[] closed = new bool[3];
@@ -24,6 +27,7 @@ internal static class Stdio
         }
         ConsoleStreams.Install();
         Console.SetOut(new CheckedWriter(closed[1] ? null : Console.Out));
+        StderrOpen = !closed[2];
         if (closed[2]) Console.SetError(TextWriter.Null);
     }
 

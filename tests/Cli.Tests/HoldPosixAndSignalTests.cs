@@ -69,7 +69,6 @@ public sealed class HoldPosixAndSignalTests
         try
         {
             CliFacts.WaitHeld(image.Path, child);
-            Thread.Sleep(200); // imagelock registers its SIGTERM handler right after starting CMD
 
             child.Signal(Native.SIGTERM); // imagelock's own PID, not CMD's
             Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)), $"hold did not exit after SIGTERM: {child}");
