@@ -6,24 +6,11 @@ namespace ImageLock.Cli.Tests;
 /// <summary><c>hold --wait</c> tells a person on a terminal who is in the way, and is quiet when stderr is not a terminal.</summary>
 public sealed class WaitProgressTests
 {
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
-
-    /// <summary>Runs a shell command line under a pseudo-terminal: util-linux script(1), or Python's pty module where
-    /// script is missing. The child's stdout is what the terminal showed.</summary>
-    private static ChildProcess StartOnTerminal(string commandLine)
-    {
-        bool haveScript = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
-            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, "script")));
-        return haveScript
-            ? ChildProcess.Start("script", ["-qec", commandLine, "/dev/null"])
-            : ChildProcess.Start("python3", ["-c", "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(['sh', '-c', sys.argv[1]])))", commandLine]);
-    }
-
     private static string HoldCommandLine(string image, string redirect = "")
     {
         var (file, prefix) = DotnetApp.Locate(Imagelock.Name);
         string[] argv = [file, .. prefix, "hold", "--wait", "60", "--perm", "read,write", image, "--", "true"];
-        return string.Join(' ', argv.Select(Quote)) + redirect;
+        return string.Join(' ', argv.Select(Terminal.Quote)) + redirect;
     }
 
     [Fact]
@@ -33,7 +20,7 @@ public sealed class WaitProgressTests
         var lease = ImageLease.Acquire(image.Path, Perm.Read, Unshare.Write);
         try
         {
-            using var terminal = StartOnTerminal(HoldCommandLine(image.Path));
+            using var terminal = Terminal.Start(HoldCommandLine(image.Path));
             // The line is rewritten with '\r' every second; it shows up here once the next one ends it (>= 1.5 s).
             bool shown = Poll.Until(() => terminal.StdOut.Contains("waiting for") || terminal.HasExited, TimeSpan.FromMinutes(2));
             Assert.True(shown && !terminal.HasExited, $"no progress line while waiting: {terminal}");
@@ -59,7 +46,7 @@ public sealed class WaitProgressTests
         try
         {
             // The same command, still on a terminal for stdout, but stderr goes to a file.
-            using var terminal = StartOnTerminal(HoldCommandLine(image.Path, " 2>" + Quote(errors)));
+            using var terminal = Terminal.Start(HoldCommandLine(image.Path, " 2>" + Terminal.Quote(errors)));
             Thread.Sleep(3000); // long enough for progress ticks (one per second) had they been printed
             Assert.False(terminal.HasExited, $"hold --wait should still be waiting: {terminal}");
             lease.Dispose();

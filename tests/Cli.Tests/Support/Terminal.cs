@@ -19,11 +19,14 @@ internal static class Terminal
     /// keypad_xmit, so output meant only for interactive programs would show.</summary>
     public static ChildProcess Start(string commandLine)
     {
-        bool haveScript = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
-            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, "script")));
+        bool haveScript = OnPath("script");
         return haveScript
             ? ChildProcess.Start("script", ["-qec", commandLine, "/dev/null"], s => s.Environment["TERM"] = "xterm")
             : ChildProcess.Start("python3", ["-c", "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(['sh', '-c', sys.argv[1]])))", commandLine],
                 s => s.Environment["TERM"] = "xterm");
     }
+
+    public static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
 }
