@@ -1,3 +1,5 @@
+using Xunit.Sdk;
+
 namespace ImageLock.Qemu.Tests;
 
 /// <summary>A test that runs real QEMU binaries. Skips loudly when they are missing — except under CI
@@ -11,6 +13,10 @@ public sealed class QemuFactAttribute : FactAttribute
 }
 
 /// <inheritdoc cref="QemuFactAttribute"/>
+/// <remarks>A theory whose first parameter is named <c>version</c> runs each row against that QEMU version (see
+/// <see cref="QemuVersions"/>); rows of a version this machine lacks skip loudly, naming the install script — except
+/// under CI, where they run and fail.</remarks>
+[XunitTestCaseDiscoverer("ImageLock.Qemu.Tests.QemuTheoryDiscoverer", "ImageLock.Qemu.Tests")]
 public sealed class QemuTheoryAttribute : TheoryAttribute
 {
     public QemuTheoryAttribute()

@@ -10,7 +10,7 @@ public static class AcquisitionCheck
     public static void Run(QemuHolder holder, int grantIndex)
     {
         var grant = ReferenceTable.ExternalGrants[grantIndex];
-        string? expected = ReferenceTable.ExternalAcquisition(holder.Config, holder.Format, grantIndex);
+        string? expected = ReferenceTable.ExternalAcquisition(holder.Config, holder.Format, grantIndex, holder.Version);
         holder.Process.EnsureRunning();
 
         bool ok = ImageLease.TryAcquire(holder.Image, grant.Perm, grant.Unshare, out var lease, out var conflict);

@@ -21,18 +21,18 @@ public static class QemuCommand
 {
     public static CommandResult Run(string tool, params string[] args) => Run(TimeSpan.FromMinutes(2), tool, args);
 
-    public static CommandResult Run(TimeSpan timeout, string tool, params string[] args)
+    public static CommandResult Run(TimeSpan timeout, string tool, params string[] args) =>
+        RunIn(QemuVersions.Default, timeout, tool, args);
+
+    /// <summary>Runs <paramref name="tool"/> of QEMU <paramref name="version"/>.</summary>
+    public static CommandResult RunIn(string version, string tool, params string[] args) =>
+        RunIn(version, TimeSpan.FromMinutes(2), tool, args);
+
+    public static CommandResult RunIn(string version, TimeSpan timeout, string tool, params string[] args)
     {
-        var info = new ProcessStartInfo(QemuTools.Path(tool))
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        string command = tool + " " + string.Join(" ", args.Select(a => a.Contains(' ') ? $"'{a}'" : a));
+        var info = QemuVersions.StartInfo(version, tool, args);
+        string command = (version == QemuVersions.Default ? "" : $"[QEMU {version}] ") + tool + " "
+            + string.Join(" ", args.Select(a => a.Contains(' ') ? $"'{a}'" : a));
         using var process = Process.Start(info) ?? throw new XunitException($"could not start {command}");
         process.StandardInput.Close(); // qemu-io without -c must not wait for commands
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -9,15 +9,19 @@ public sealed class QemuHolder : IDisposable
 {
     private readonly TempDir _dir;
 
-    public QemuHolder(string config, string format, TempDir dir, string image, QemuProcess process, Qmp? qmp)
+    public QemuHolder(string config, string format, TempDir dir, string image, QemuProcess process, Qmp? qmp,
+        string version = QemuVersions.Default)
     {
-        (Config, Format, _dir, Image, Process, Qmp) = (config, format, dir, image, process, qmp);
+        (Config, Format, _dir, Image, Process, Qmp, Version) = (config, format, dir, image, process, qmp, version);
     }
 
     /// <summary>The configuration's name in the reference tables.</summary>
     public string Config { get; }
 
     public string Format { get; }
+
+    /// <summary>The QEMU version running (<see cref="QemuVersions"/>).</summary>
+    public string Version { get; }
 
     public string Image { get; }
 
@@ -30,14 +34,14 @@ public sealed class QemuHolder : IDisposable
     /// <summary>Starts a QEMU program with a QMP monitor on <paramref name="qmpPath"/>, waits until QMP answers and the
     /// reference's bytes are held, and stops the process (by its PID) if it never gets there.</summary>
     public static QemuHolder StartWithQmp(string config, string format, TempDir dir, string image, string tool,
-        IEnumerable<string> args, string qmpPath)
+        IEnumerable<string> args, string qmpPath, string version = QemuVersions.Default)
     {
-        var process = QemuProcess.Start(tool, args);
+        var process = QemuProcess.Start(tool, args, version);
         Qmp? qmp = null;
         try
         {
             qmp = Qmp.Connect(qmpPath, process);
-            return new QemuHolder(config, format, dir, image, process, qmp).WaitReady();
+            return new QemuHolder(config, format, dir, image, process, qmp, version).WaitReady();
         }
         catch
         {
@@ -47,8 +51,8 @@ public sealed class QemuHolder : IDisposable
         }
     }
 
-    /// <summary>What the reference says this configuration holds.</summary>
-    public Grant Expected => ReferenceTable.BytesHeld(Config, Format);
+    /// <summary>What the reference says this configuration holds in this version.</summary>
+    public Grant Expected => ReferenceTable.BytesHeld(Config, Format, version: Version);
 
     /// <summary>Waits until the reference's bytes are held (fails with the probe and QEMU's stderr otherwise).</summary>
     public QemuHolder WaitReady()
@@ -57,7 +61,7 @@ public sealed class QemuHolder : IDisposable
         return this;
     }
 
-    public override string ToString() => $"{Config} ({Format}) pid {Process.Pid}";
+    public override string ToString() => $"{(Version == QemuVersions.Default ? "" : $"[QEMU {Version}] ")}{Config} ({Format}) pid {Process.Pid}";
 
     public void Dispose()
     {

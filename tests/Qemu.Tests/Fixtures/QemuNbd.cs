@@ -4,7 +4,7 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 /// stop exactly that process. The reference's "-r --fork" row is measured with the same locks in the foreground.</summary>
 public static class QemuNbd
 {
-    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null)
+    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null, string version = QemuVersions.Default)
     {
         image ??= dir.CreateImage($"nbd.{format}", format);
         string socket = dir.File("nbd.sock");
@@ -16,8 +16,8 @@ public static class QemuNbd
                 ["-r", "-k", socket, "--image-opts", $"driver={format},file.driver=file,file.filename={image},force-share=on"],
             _ => throw new ArgumentException($"not a qemu-nbd configuration: {config}"),
         };
-        var process = QemuProcess.Start("qemu-nbd", args);
-        try { return new QemuHolder(config, format, dir, image, process, qmp: null).WaitReady(); }
+        var process = QemuProcess.Start("qemu-nbd", args, version);
+        try { return new QemuHolder(config, format, dir, image, process, qmp: null, version).WaitReady(); }
         catch { process.Dispose(); throw; }
     }
 }

@@ -34,19 +34,15 @@ public sealed partial class QemuProcess : IDisposable
 
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
 
-    public static QemuProcess Start(string tool, IEnumerable<string> args)
+    /// <summary>Starts <paramref name="tool"/> of QEMU <paramref name="version"/> (default: the system's 7.2). The PID is
+    /// QEMU's own for every version (see <see cref="QemuVersions.StartInfo"/>).</summary>
+    public static QemuProcess Start(string tool, IEnumerable<string> args, string version = QemuVersions.Default)
     {
-        var info = new ProcessStartInfo(QemuTools.Path(tool))
-        {
-            RedirectStandardInput = true, // qemu-io stays interactive on this pipe until it is closed
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
+        var argList = args.ToList();
+        var info = QemuVersions.StartInfo(version, tool, argList);
         var process = Process.Start(info) ?? throw new XunitException($"could not start {tool}");
-        var qemu = new QemuProcess(tool + " " + string.Join(" ", info.ArgumentList), process);
+        string qemuPrefix = version == QemuVersions.Default ? "" : $"[QEMU {version}] ";
+        var qemu = new QemuProcess(qemuPrefix + tool + " " + string.Join(" ", argList), process);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (qemu._stderr) qemu._stderr.AppendLine(e.Data); };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (qemu._stdout) qemu._stdout.AppendLine(e.Data); };
         process.BeginErrorReadLine();

@@ -5,7 +5,8 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 public static class QemuSystem
 {
     /// <param name="machine">q35 as measured; "pc" where PCI hot-plug is needed (q35's pcie.0 root bus refuses it).</param>
-    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null, string machine = "q35")
+    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null, string machine = "q35",
+        string version = QemuVersions.Default)
     {
         image ??= dir.CreateImage($"vm.{format}", format);
         string drive = $"file={image},format={format},if=none,id=d0";
@@ -17,6 +18,7 @@ public static class QemuSystem
             case "qsys q35, -drive readonly=on + virtio-blk-pci": drive += ",readonly=on"; break;
             case "qsys q35, -drive + virtio-blk-pci,share-rw=on": device[1] += ",share-rw=on"; break;
             case "qsys q35, -drive if=none (unattached)": device = []; break;
+            case "qsys q35, -drive file.locking=off + virtio-blk-pci": drive += ",file.locking=off"; break;
             case "qsys -machine none, -drive if=none": machineArgs = ["-machine", "none"]; device = []; break;
             default: throw new ArgumentException($"not a qemu-system configuration: {config}");
         }
@@ -24,6 +26,6 @@ public static class QemuSystem
         var args = new List<string>(machineArgs) { "-S", "-nodefaults", "-display", "none",
             "-qmp", $"unix:{qmpPath},server=on,wait=off", "-drive", drive };
         args.AddRange(device);
-        return QemuHolder.StartWithQmp(config, format, dir, image, "qemu-system-x86_64", args, qmpPath);
+        return QemuHolder.StartWithQmp(config, format, dir, image, "qemu-system-x86_64", args, qmpPath, version);
     }
 }

@@ -4,7 +4,7 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 /// monitor on a unix socket (readiness = QMP answers, then the reference's bytes appear).</summary>
 public static class StorageDaemon
 {
-    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null)
+    public static QemuHolder Start(string config, string format, TempDir dir, string? image = null, string version = QemuVersions.Default)
     {
         image ??= dir.CreateImage($"qsd.{format}", format);
         (string nodeOpts, string? export) = config switch
@@ -26,6 +26,6 @@ public static class StorageDaemon
         if (export is not null)
             args.AddRange(["--nbd-server", $"addr.type=unix,addr.path={dir.File("nbd.sock")}",
                 "--export", $"type=nbd,id=e0,node-name=fmt0,{export}"]);
-        return QemuHolder.StartWithQmp(config, format, dir, image, "qemu-storage-daemon", args, qmpPath);
+        return QemuHolder.StartWithQmp(config, format, dir, image, "qemu-storage-daemon", args, qmpPath, version);
     }
 }

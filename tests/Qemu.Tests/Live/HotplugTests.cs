@@ -6,11 +6,11 @@ namespace ImageLock.Qemu.Tests.Live;
 /// <summary>A VM hot-plugging a disk the engine protects (reference: "hot-plug of a device onto an unattached -drive").</summary>
 public sealed class HotplugTests
 {
-    [QemuFact]
-    public void Device_add_is_refused_while_the_engine_unshares_write_and_qemu_then_holds_nothing()
+    [QemuTheory, MemberData(nameof(QemuVersions.Each), MemberType = typeof(QemuVersions))]
+    public void Device_add_is_refused_while_the_engine_unshares_write_and_qemu_then_holds_nothing(string version)
     {
         using var dir = new TempDir();
-        using var vm = QemuSystem.Start("qsys q35, -drive if=none (unattached)", "raw", dir, machine: "pc"); // read / -
+        using var vm = QemuSystem.Start("qsys q35, -drive if=none (unattached)", "raw", dir, machine: "pc", version: version); // read / -
         var device = new JsonObject { ["driver"] = "virtio-blk-pci", ["drive"] = "d0", ["id"] = "vd0" };
 
         using (ImageLease.Acquire(vm.Image, Perm.Read, Unshare.Write))

@@ -6,21 +6,21 @@ namespace ImageLock.Qemu.Tests.Live;
 /// conflicts with QEMU throws QEMU's message and leaves exactly the old bytes on the old descriptor.</summary>
 public sealed class LiveChangeTests
 {
-    private static CommandResult QemuIoWrite(string image) =>
-        QemuCommand.Run("qemu-io", "-f", "raw", "-c", "write -P 0x11 0 4k", image);
+    private static CommandResult QemuIoWrite(string version, string image) =>
+        QemuCommand.RunIn(version, "qemu-io", "-f", "raw", "-c", "write -P 0x11 0 4k", image);
 
-    [QemuFact]
-    public void Qemu_io_write_follows_the_lease_grant_across_changes()
+    [QemuTheory, MemberData(nameof(QemuVersions.Each), MemberType = typeof(QemuVersions))]
+    public void Qemu_io_write_follows_the_lease_grant_across_changes(string version)
     {
         using var dir = new TempDir();
         var image = dir.CreateImage("live.raw", "raw");
         using var lease = ImageLease.Acquire(image, Perm.Read);
-        Assert.True(QemuIoWrite(image).Ok, "perm=read only: a writer is allowed on raw");
+        Assert.True(QemuIoWrite(version, image).Ok, "perm=read only: a writer is allowed on raw");
 
         lease.Change(Perm.Read, Unshare.Write);
         Assert.Equal("100,201", ProcLocks.ByteList(ProcLocks.Of(Environment.ProcessId, image)));
         string before = TempDir.Sha256(image);
-        var refused = QemuIoWrite(image);
+        var refused = QemuIoWrite(version, image);
         Assert.Equal(1, refused.ExitCode);
         Assert.Equal("qemu-io: can't open device <dir>/live.raw: Failed to get \"write\" lock ⏎ Is another process using the image [<dir>/live.raw]?",
             refused.ReferenceMessage(dir.Path));
@@ -31,21 +31,21 @@ public sealed class LiveChangeTests
         Assert.Single(fds);
         Assert.True(fds[0].ReadWrite, "a write grant runs on an O_RDWR descriptor, as QEMU reopens");
         Assert.Equal("100,101,201,203", ProcLocks.ByteList(fds));
-        Assert.Equal(1, QemuCommand.Run("qemu-img", "resize", "-f", "raw", image, "+1M").ExitCode);
+        Assert.Equal(1, QemuCommand.RunIn(version, "qemu-img", "resize", "-f", "raw", image, "+1M").ExitCode);
 
         lease.Change(Perm.Read, Unshare.None); // relax: back to a read-only descriptor, only byte 100
         fds = ProcLocks.Of(Environment.ProcessId, image);
         Assert.Single(fds);
         Assert.False(fds[0].ReadWrite);
         Assert.Equal("100", ProcLocks.ByteList(fds));
-        Assert.True(QemuIoWrite(image).Ok, "relaxed again: the writer is allowed");
+        Assert.True(QemuIoWrite(version, image).Ok, "relaxed again: the writer is allowed");
     }
 
-    [QemuFact]
-    public void Change_conflicting_with_qemu_throws_and_keeps_exactly_the_old_bytes()
+    [QemuTheory, MemberData(nameof(QemuVersions.Each), MemberType = typeof(QemuVersions))]
+    public void Change_conflicting_with_qemu_throws_and_keeps_exactly_the_old_bytes(string version)
     {
         using var dir = new TempDir();
-        using var reader = QemuIo.Start("qemu-io -r", "qcow2", dir); // QEMU holds read / write,resize
+        using var reader = QemuIo.Start("qemu-io -r", "qcow2", dir, version: version); // QEMU holds read / write,resize
         using var lease = ImageLease.Acquire(reader.Image, Perm.Read);
         var old = ProcLocks.Of(Environment.ProcessId, reader.Image);
         Assert.Equal("100", ProcLocks.ByteList(old));

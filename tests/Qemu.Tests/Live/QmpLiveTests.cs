@@ -12,12 +12,12 @@ public sealed class QmpLiveTests
         ["type"] = "nbd", ["id"] = id, ["node-name"] = "fmt0", ["writable"] = writable,
     };
 
-    [QemuFact]
-    public void Writable_export_is_refused_while_the_engine_unshares_write_and_allowed_after_release()
+    [QemuTheory, MemberData(nameof(QemuVersions.Each), MemberType = typeof(QemuVersions))]
+    public void Writable_export_is_refused_while_the_engine_unshares_write_and_allowed_after_release(string version)
     {
         using var dir = new TempDir();
         // qsd with a raw node and no export holds nothing; the NBD server is started over QMP.
-        using var qsd = StorageDaemon.Start("qsd blockdev file+fmt (rw), no export", "raw", dir);
+        using var qsd = StorageDaemon.Start("qsd blockdev file+fmt (rw), no export", "raw", dir, version: version);
         var qmp = qsd.Qmp!;
         qmp.Execute("nbd-server-start", new JsonObject
         {

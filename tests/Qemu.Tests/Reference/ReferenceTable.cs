@@ -38,9 +38,12 @@ public static class ReferenceTable
         Grant.Parse("unshare=resize"),
     ];
 
-    /// <summary>Bytes QEMU holds on the image in a configuration ("Bytes held per configuration").</summary>
-    public static Grant BytesHeld(string config, string format, string image = "image")
+    /// <summary>Bytes QEMU holds on the image in a configuration ("Bytes held per configuration"), in QEMU
+    /// <paramref name="version"/> (the 7.2 table unless <see cref="VersionDifferences"/> lists that version's own).</summary>
+    public static Grant BytesHeld(string config, string format, string image = "image", string version = QemuVersions.Default)
     {
+        if (version != QemuVersions.Default && VersionDifferences.BytesHeld(version, config, format, image) is { } differs)
+            return new Grant((Perm)PermNames.ParseList(differs.Perm), (Unshare)PermNames.ParseList(differs.Unshare));
         var row = ReferenceData.BytesHeld.SingleOrDefault(r => r[0] == config && r[1] == format && r[2] == image)
             ?? throw new XunitException($"no row '{config}' / {format} / {image} in 'Bytes held per configuration'");
         return new Grant((Perm)PermNames.ParseList(row[3]), (Unshare)PermNames.ParseList(row[4]));
@@ -48,8 +51,9 @@ public static class ReferenceTable
 
     /// <summary>The expected outcome of external grant <paramref name="grant"/> (index into <see cref="ExternalGrants"/>):
     /// null for ok, else QEMU's first message line.</summary>
-    public static string? ExternalAcquisition(string config, string format, int grant)
+    public static string? ExternalAcquisition(string config, string format, int grant, string version = QemuVersions.Default)
     {
+        if (version != QemuVersions.Default && VersionDifferences.ExternalAcquisition(version, config, format, grant) is { } differs) return Outcome(differs.Outcome);
         var row = ReferenceData.ExternalAcquisitions.SingleOrDefault(r => r[0] == config && r[1] == format)
             ?? throw new XunitException($"no row '{config}' / {format} in 'External acquisitions'");
         return Outcome(row[2 + grant]);
@@ -64,6 +68,19 @@ public static class ReferenceTable
         return cell[prefix.Length..];
     }
 
+    /// <summary>The outcome of a reference command while a holder holds the image ("QEMU commands while an external
+    /// program holds locks"), in QEMU <paramref name="version"/>: exit code, stderr as the table prints it, and whether
+    /// a refused qcow2 create deletes the file.</summary>
+    public static CommandOutcome Command(string format, string holder, string command, string version = QemuVersions.Default)
+    {
+        var row = ReferenceData.Commands.SingleOrDefault(r => r[0] == format && r[1] == holder && r[3] == command)
+            ?? throw new XunitException($"no row {format} / '{holder}' / '{command}' in 'QEMU commands while an external program holds locks'");
+        var outcome = new CommandOutcome(int.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), row[5],
+            DeletesFile: format == "qcow2" && command == "qemu-img create (overwrite)" && row[4] != "0"
+                && row[5].Contains("\"consistent read\"", StringComparison.Ordinal));
+        return version != QemuVersions.Default && VersionDifferences.Command(version, format, holder, command) is { } differs ? differs.Apply(outcome) : outcome;
+    }
+
     /// <summary>Theory rows: every configuration × format × the 9 external grants.</summary>
     public static TheoryData<string, string, int> AcquisitionCases(params (string Config, string Format)[] configs)
     {
@@ -73,3 +90,6 @@ public static class ReferenceTable
         return data;
     }
 }
+
+/// <summary>What a QEMU command does: exit code, stderr in the reference's form, whether it deleted the image.</summary>
+public sealed record CommandOutcome(int ExitCode, string Message, bool DeletesFile);

@@ -9,7 +9,7 @@ namespace ImageLock.Qemu.Tests.Roles;
 /// </summary>
 public sealed class ChainBytesTests
 {
-    public static TheoryData<string, string> Chains => new()
+    public static TheoryData<string, string, string> Chains => QemuVersions.Cross(new TheoryData<string, string>
     {
         // qcow2 backing: every QEMU opener holds read / write,resize on it.
         { "overlay: qemu-io (rw)", "qcow2" },
@@ -17,21 +17,21 @@ public sealed class ChainBytesTests
         // raw backing under a VM device (no share-rw): read / write,resize, as the chain lease holds it. (qemu-io rw
         // holds only read / - on a raw backing file: the chain lease is deliberately the stricter VM form.)
         { "overlay: qsys -drive + virtio-blk-pci", "raw" },
-    };
+    });
 
     [QemuTheory, MemberData(nameof(Chains))]
-    public void Chain_lease_publishes_what_QEMU_publishes_on_overlay_and_backing(string config, string baseFormat)
+    public void Chain_lease_publishes_what_QEMU_publishes_on_overlay_and_backing(string version, string config, string baseFormat)
     {
         using var dir = new TempDir();
         var backing = dir.CreateImage($"base.{baseFormat}", baseFormat);
         var overlay = dir.File("overlay.qcow2");
         QemuCommand.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing, "-F", baseFormat, overlay).EnsureSuccess();
-        var overlayGrant = ReferenceTable.BytesHeld(config, baseFormat, "overlay");
-        var backingGrant = ReferenceTable.BytesHeld(config, baseFormat, "base");
+        var overlayGrant = ReferenceTable.BytesHeld(config, baseFormat, "overlay", version);
+        var backingGrant = ReferenceTable.BytesHeld(config, baseFormat, "base", version);
 
         using var holder = config == "overlay: qemu-io (rw)"
-            ? QemuIo.Start("qemu-io (rw)", "qcow2", dir, overlay)
-            : QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, overlay);
+            ? QemuIo.Start("qemu-io (rw)", "qcow2", dir, overlay, version)
+            : QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, overlay, version: version);
         Bytes.WaitFor(backing, backingGrant.Perm, backingGrant.Unshare, holder.Process);
         var qemuOverlay = RoleBytes.Capture(overlay, holder.Process.Pid);
         var qemuBacking = RoleBytes.Capture(backing, holder.Process.Pid);
@@ -49,20 +49,20 @@ public sealed class ChainBytesTests
 
         Assert.Equal(Bytes.Describe(overlayGrant.Perm, overlayGrant.Unshare), qemuOverlay.Probe);
         Assert.Equal(Bytes.Describe(backingGrant.Perm, backingGrant.Unshare), qemuBacking.Probe);
-        RoleBytes.AssertSame(qemuOverlay, engineOverlay, $"{config}: overlay");
-        RoleBytes.AssertSame(qemuBacking, engineBacking, $"{config}: backing {baseFormat}");
+        RoleBytes.AssertSame(qemuOverlay, engineOverlay, $"[QEMU {version}] {config}: overlay");
+        RoleBytes.AssertSame(qemuBacking, engineBacking, $"[QEMU {version}] {config}: backing {baseFormat}");
         Assert.True(ImageStatus.Probe(overlay).IsFree && ImageStatus.Probe(backing).IsFree, "the chain released every byte");
     }
 
-    [QemuFact]
-    public void Chain_lease_refuses_a_backing_file_a_VM_writes_and_holds_nothing_afterwards()
+    [QemuTheory, MemberData(nameof(QemuVersions.Each), MemberType = typeof(QemuVersions))]
+    public void Chain_lease_refuses_a_backing_file_a_VM_writes_and_holds_nothing_afterwards(string version)
     {
         using var dir = new TempDir();
         var backing = dir.CreateImage("base.qcow2", "qcow2");
         var overlay = dir.File("overlay.qcow2");
         QemuCommand.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing, "-F", "qcow2", overlay).EnsureSuccess();
         // A VM uses the *base* directly, read-write: our chain's backing grant (unshare write) must be refused.
-        using var vm = QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, backing);
+        using var vm = QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, backing, version: version);
 
         var e = Assert.Throws<ImageLockConflictException>(() => ImageChainLease.Acquire(overlay, Perm.Read, Unshare.Write | Unshare.Resize));
         Assert.Equal("Failed to get shared \"write\" lock", e.QemuMessage);

@@ -10,7 +10,7 @@ namespace ImageLock.Qemu.Tests.Roles;
 /// </summary>
 public sealed class RoleBytesTests
 {
-    public static TheoryData<string, string> Roles => new()
+    public static TheoryData<string, string, string> Roles => QemuVersions.Cross(new TheoryData<string, string>
     {
         { "qemu-io (rw)", "qcow2" },                      // qcow2 read-write
         { "qemu-io -r", "qcow2" },                        // qcow2 read-only
@@ -22,14 +22,14 @@ public sealed class RoleBytesTests
         { "qemu-nbd (rw) foreground", "qcow2" },          // NBD export qcow2
         { "qsd rw + NBD export writable=on", "raw" },
         { "qsd read-only=on + NBD export", "qcow2" },
-    };
+    });
 
     [QemuTheory, MemberData(nameof(Roles))]
-    public void Engine_publishes_the_bytes_QEMU_publishes(string config, string format)
+    public void Engine_publishes_the_bytes_QEMU_publishes(string version, string config, string format)
     {
         using var dir = new TempDir();
-        var expected = ReferenceTable.BytesHeld(config, format);
-        using var holder = HolderPool.Start(config, format, dir);
+        var expected = ReferenceTable.BytesHeld(config, format, version: version);
+        using var holder = HolderPool.Start(config, format, dir, version);
         string image = holder.Image;
         var qemu = RoleBytes.Capture(image, holder.Process.Pid);
         holder.Process.Stop(); // the holder (and its dir) is disposed at the end of the test
@@ -40,7 +40,7 @@ public sealed class RoleBytesTests
             engine = RoleBytes.Capture(image, Environment.ProcessId);
 
         Assert.Equal(Bytes.Describe(expected.Perm, expected.Unshare), qemu.Probe);
-        RoleBytes.AssertSame(qemu, engine, $"{config} ({format})");
+        RoleBytes.AssertSame(qemu, engine, $"[QEMU {version}] {config} ({format})");
         Assert.True(ImageStatus.Probe(image).IsFree, "the lease released every byte");
     }
 }
