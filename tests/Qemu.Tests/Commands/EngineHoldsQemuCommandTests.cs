@@ -53,14 +53,18 @@ public sealed class EngineHoldsQemuCommandTests(TemplateImages templates) : ICla
         if (expectedRc != 0 && expectedRc != 63)
             Assert.Equal(expectedMessage, result.ReferenceMessage(dir.Path));
 
-        if (expected.DeletesFile)
-            Assert.False(File.Exists(image), "pitfall 4: a failed qcow2 create after the protocol truncate deletes the file");
-        else if (expectedRc != 0)
-            Assert.Equal(before, TempDir.Sha256(image)); // refused: not a byte changed
-        else if (ReferenceCommand.Modifies(command))
-            Assert.NotEqual(before, TempDir.Sha256(image)); // allowed: it really wrote (e.g. create over perm=read = data lost)
-        else
-            Assert.Equal(before, TempDir.Sha256(image));
+        switch (expected.Image)
+        {
+            case ImageAfter.Deleted:
+                Assert.False(File.Exists(image), "pitfall 4: a failed qcow2 create after the protocol truncate deletes the file");
+                break;
+            case ImageAfter.Changed: // it really wrote (e.g. create over perm=read = data lost)
+                Assert.NotEqual(before, TempDir.Sha256(image));
+                break;
+            default: // refused, or a reader: not a byte changed
+                Assert.Equal(before, TempDir.Sha256(image));
+                break;
+        }
     }
 
     private static ImageLease? Acquire(string holder, string image)

@@ -69,15 +69,19 @@ public static class ReferenceTable
     }
 
     /// <summary>The outcome of a reference command while a holder holds the image ("QEMU commands while an external
-    /// program holds locks"), in QEMU <paramref name="version"/>: exit code, stderr as the table prints it, and whether
-    /// a refused qcow2 create deletes the file.</summary>
+    /// program holds locks"), in QEMU <paramref name="version"/>: exit code, stderr as the table prints it, and what
+    /// is left of the image.</summary>
     public static CommandOutcome Command(string format, string holder, string command, string version = QemuVersions.Default)
     {
         var row = ReferenceData.Commands.SingleOrDefault(r => r[0] == format && r[1] == holder && r[3] == command)
             ?? throw new XunitException($"no row {format} / '{holder}' / '{command}' in 'QEMU commands while an external program holds locks'");
-        var outcome = new CommandOutcome(int.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), row[5],
-            DeletesFile: format == "qcow2" && command == "qemu-img create (overwrite)" && row[4] != "0"
-                && row[5].Contains("\"consistent read\"", StringComparison.Ordinal));
+        int rc = int.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture);
+        // Pitfall 4: a qcow2 create refused after its protocol-level truncate deletes the file.
+        bool deletes = format == "qcow2" && command == "qemu-img create (overwrite)" && rc != 0
+            && row[5].Contains("\"consistent read\"", StringComparison.Ordinal);
+        var image = deletes ? ImageAfter.Deleted
+            : rc == 0 && Commands.ReferenceCommand.Modifies(command) ? ImageAfter.Changed : ImageAfter.Unchanged;
+        var outcome = new CommandOutcome(rc, row[5], image);
         return version != QemuVersions.Default && VersionDifferences.Command(version, format, holder, command) is { } differs ? differs.Apply(outcome) : outcome;
     }
 
@@ -91,5 +95,8 @@ public static class ReferenceTable
     }
 }
 
-/// <summary>What a QEMU command does: exit code, stderr in the reference's form, whether it deleted the image.</summary>
-public sealed record CommandOutcome(int ExitCode, string Message, bool DeletesFile);
+/// <summary>What a QEMU command does: exit code, stderr in the reference's form, what is left of the image.</summary>
+public sealed record CommandOutcome(int ExitCode, string Message, ImageAfter Image);
+
+/// <summary>The image after a command: not a byte changed, written (allowed, or data lost), or deleted.</summary>
+public enum ImageAfter { Unchanged, Changed, Deleted }

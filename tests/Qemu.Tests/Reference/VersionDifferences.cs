@@ -14,23 +14,23 @@ public static class VersionDifferences
 
     /// <summary>A QEMU command that ends otherwise in <paramref name="Version"/>; null keeps the 7.2 value.</summary>
     public sealed record CommandChange(string Version, string Format, string Holder, string Command, int? ExitCode, string? Message,
-        bool? DeletesFile, string Reason)
+        ImageAfter? Image, string Reason)
     {
-        public CommandOutcome Apply(CommandOutcome o) =>
-            new(ExitCode ?? o.ExitCode, Message ?? o.Message, DeletesFile ?? o.DeletesFile);
+        public CommandOutcome Apply(CommandOutcome o) => new(ExitCode ?? o.ExitCode, Message ?? o.Message, Image ?? o.Image);
     }
 
     private const string LockingOffLost =
-        "QEMU 5.2 loses the drive's file.locking=off when it reopens the image read-write for the device: the reopen " +
-        "takes the default locking=auto, so the VM holds the locks of a VM without the option.";
+        "QEMU 5.2 loses the drive's file.locking=off when it reopens the image read-write for the device, so the VM " +
+        "holds the locks of a VM without the option.";
 
     private const string ConvertKeepsWrite =
         "qemu-img convert only asks its source to unshare write since QEMU 6.1; 5.2 opens a raw source without " +
         "forbidding writers, so a holder that uses write does not stop it.";
 
     private const string CreateKeepsFile =
-        "QEMU 5.2's qemu-img create -f qcow2 does not delete the file when the format layer's lock fails after the " +
-        "protocol layer's create; since 6.0 (bdrv_co_delete_file on a failed create) the file is deleted.";
+        "QEMU 5.2's qemu-img create -f qcow2 keeps the file when the format layer's lock fails after the protocol " +
+        "layer has already truncated it and begun the new header: a qcow2 of virtual size 0 is left, the data lost all " +
+        "the same (later versions delete the file).";
 
     public static readonly Bytes[] BytesHeldDifferences =
     [
@@ -42,8 +42,8 @@ public static class VersionDifferences
 
     public static readonly CommandChange[] CommandDifferences =
     [
-        new("5.2", "raw", "ref perm=read,write unshare=write,resize", "qemu-img convert", 0, "", null, ConvertKeepsWrite),
-        new("5.2", "qcow2", "ref perm=read unshare=read", "qemu-img create (overwrite)", null, null, false, CreateKeepsFile),
+        new("5.2", "raw", "ref perm=read,write unshare=write,resize", "qemu-img convert", 0, "", ImageAfter.Unchanged, ConvertKeepsWrite),
+        new("5.2", "qcow2", "ref perm=read unshare=read", "qemu-img create (overwrite)", null, null, ImageAfter.Changed, CreateKeepsFile),
     ];
 
     public static Bytes? BytesHeld(string version, string config, string format, string image) =>
