@@ -16,10 +16,10 @@ public static class ImagelockCli
         using var process = Process.Start(info) ?? throw new XunitException("could not start imagelock");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
         {
             process.Kill(); // only the imagelock this test started
-            throw new XunitException("imagelock did not finish within 60 s");
+            throw new XunitException("imagelock did not finish within 2 minutes");
         }
         process.WaitForExit();
         return new CommandResult("imagelock " + string.Join(" ", args), process.ExitCode, stdout.Result, stderr.Result);
