@@ -36,7 +36,8 @@ internal static class Columns
     public static string Shorten(string command) => command.Length <= 100 ? command : command[..97] + "...";
 }
 
-/// <summary>Expands a directory argument to the disk images in it (not recursive).</summary>
+/// <summary>Expands a directory argument to the disk images in it (not recursive). Names are read as bytes
+/// (readdir), so one that is not UTF-8 is probed as itself, not as its U+FFFD look-alike.</summary>
 internal static class ImageFiles
 {
     private static readonly string[] Extensions = [".qcow2", ".qcow", ".raw", ".img", ".iso"];
@@ -44,19 +45,18 @@ internal static class ImageFiles
     /// <summary>The argument itself, or the images of the directory it names; an unreadable directory is one error.</summary>
     public static IEnumerable<(string Path, string? Error)> Expand(string arg)
     {
-        if (!Directory.Exists(arg)) return [(arg, null)];
-        try
-        {
-            return Directory.EnumerateFiles(arg)
-                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) || IsQcow2(f))
-                .Order(StringComparer.Ordinal)
-                .Select(f => (f, (string?)null))
-                .ToList();
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return [(arg, $"Could not read directory '{arg}': {(e is UnauthorizedAccessException ? "Permission denied" : e.Message)}")];
-        }
+        var names = DirectoryBytes.List(arg, out int errno);
+        if (names is null)
+            return errno == DirectoryBytes.EACCES
+                ? [(arg, $"Could not read directory '{arg}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}")]
+                : [(arg, null)]; // not a directory (or missing): the probe says what it is
+        string prefix = arg.EndsWith('/') ? arg : arg + "/";
+        return names.Select(n => prefix + n)
+            .Where(f => !DirectoryBytes.IsDirectory(f))
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) || IsQcow2(f))
+            .Order(StringComparer.Ordinal)
+            .Select(f => (f, (string?)null))
+            .ToList();
     }
 
     private static bool IsQcow2(string path)

@@ -80,6 +80,22 @@ public sealed class HostileInputTests
         }
     }
 
+    [Fact]
+    public void Directory_entries_that_are_not_UTF8_are_probed_as_themselves()
+    {
+        using var image = new TempImage();
+        // hold 'caf\xe9.raw' and, as CMD, list the directory: the row of that very file shows the grant.
+        var r = InShell.Run("""
+            name=$(printf 'caf\351.raw')
+            truncate -s 1M "$DIR/$name"
+            "$@" hold --perm read,write "$DIR/$name" -- "$@" status "$DIR"
+            "$@" status --json "$DIR"
+            """, ("DIR", image.Directory), ("LC_ALL", "C"));
+        Assert.True(r.Exit == 0, CliFacts.Describe(r));
+        Assert.Contains(CliFacts.Lines(r.Out), l => l.StartsWith(image.Directory + "/caf\\xe9.raw  read,write"));
+        Assert.Contains($"\"image\": \"{image.Directory}/caf\\udce9.raw\"", r.Out); // JSON: the byte as its escape
+    }
+
     [Theory]
     [InlineData("status \"$IMG\" >&-", "Bad file descriptor")]
     [InlineData("status --json \"$IMG\" >/dev/full", "No space left on device")]

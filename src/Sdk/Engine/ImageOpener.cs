@@ -41,12 +41,13 @@ internal static class ImageOpener
         }
     }
 
+    // QEMU's message is the first line ("Could not open 'PATH': strerror"); our hint goes on a line of its own.
     private static string OpenHint(int err, bool readWrite) =>
-        err == LockTypes.ENOENT ? ". Check the path."
+        err == LockTypes.ENOENT ? "\nCheck the path."
         : err == LockTypes.EACCES ? (readWrite
-            ? ". The grant needs write access (perm write, write-unchanged or resize): run as a user who may write the image."
-            : ". Run as a user who may read the image.")
-        : err == LockTypes.EISDIR ? ". Pass an image file, not a directory."
+            ? "\nThe grant needs write access (perm write, write-unchanged or resize): run as a user who may write the image."
+            : "\nRun as a user who may read the image.")
+        : err == LockTypes.EISDIR ? "\nPass an image file, not a directory."
         : "";
 
     private static string KindText(FileKind kind) => kind switch
