@@ -29,7 +29,10 @@ internal static class HoldCommand
         catch (ImageLockConflictException e)
         {
             Stderr.Line($"imagelock: {Messages.ForTerminal(e)}");
-            return ExitCodes.Conflict;
+            // A wait that ran out says so, on a line of its own after QEMU's message: not the same as an instant refusal.
+            if (!options.Wait.FailsImmediately)
+                Stderr.Line($"imagelock: timed out after waiting {options.Wait.Timeout.TotalSeconds:0.###} s for [{Text.Escape(options.Image)}]");
+            return options.ConflictExit;
         }
         catch (ImageLockException e)
         {
@@ -55,8 +58,17 @@ internal static class HoldCommand
 /// <summary>The parsed command line of <c>hold</c>.</summary>
 internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, LockWait Wait, bool Posix, string[] Command)
 {
+    private static readonly HashSet<string> Valued =
+        ["--perm", "--unshare", "--wait", "-w", "--conflict-exit-code", "-E", "--command", "-c"];
+
+    /// <summary>The exit status of a conflict (-E/--conflict-exit-code, as flock's): 1 unless told.</summary>
+    public int ConflictExit { get; init; } = ExitCodes.Conflict;
+
     public static HoldOptions Parse(string[] args)
     {
+        args = GnuArgs.Normalize(args, Valued);
+        int conflictExit = ExitCodes.Conflict;
+        string[]? shellCommand = null;
         Perm perm = Perm.Read;
         Unshare unshare = Unshare.None;
         var wait = LockWait.None;
@@ -69,11 +81,14 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
             if (arg == "--") { i++; break; }
             switch (arg)
             {
-                case "-h" or "--help":
+                case "-h" or "-?" or "--help":
                     throw new HelpRequested(Usage.Hold);
                 case "--perm": perm = (Perm)List(args, ref i); break;
                 case "--unshare": unshare = (Unshare)List(args, ref i); break;
-                case "--wait": wait = Seconds(args, ref i); break;
+                case "-w" or "--wait": wait = Seconds(args, ref i); break;
+                case "-n" or "--nonblock": wait = LockWait.None; break;
+                case "-E" or "--conflict-exit-code": conflictExit = ExitStatus(args, ref i); break;
+                case "-c" or "--command": shellCommand = ["/bin/sh", "-c", Value(args, ref i)]; break;
                 case "--posix": posix = true; break;
                 default:
                     if (arg.StartsWith('-')) throw new UsageException($"hold: unknown option '{arg}'", Usage.Hold);
@@ -84,17 +99,31 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
         }
         if (image is null) throw new UsageException("hold: no image given", Usage.Hold);
         if (image.Length == 0) throw new UsageException("hold: the image path is empty", Usage.Hold);
-        if (posix && i < args.Length)
+        string[] command = args[i..];
+        if (shellCommand is not null)
+        {
+            if (command.Length > 0) throw new UsageException("hold: give CMD either with -c STRING or after '--', not both", Usage.HoldLine);
+            command = shellCommand;
+        }
+        if (posix && command.Length > 0)
             throw new UsageException("hold: --posix cannot run CMD: POSIX locks belong to one process, so CMD cannot hold them " +
                 "and would outlive them if imagelock were killed\nUse OFD locks (the default; they exclude QEMU's POSIX locks too), " +
                 "or 'hold --posix IMAGE' without CMD, which holds until a signal releases it", Usage.Hold);
-        return new HoldOptions(image, perm, unshare, wait, posix, args[i..]);
+        return new HoldOptions(image, perm, unshare, wait, posix, command) { ConflictExit = conflictExit };
     }
 
     private static readonly double LongestWait = TimeSpan.MaxValue.TotalSeconds / 2;
 
     private static string Value(string[] args, ref int i) =>
         ++i < args.Length ? args[i] : throw new UsageException($"hold: {args[i - 1]} needs a value", Usage.Hold);
+
+    private static int ExitStatus(string[] args, ref int i)
+    {
+        var text = Value(args, ref i);
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int status) || status > 255)
+            throw new UsageException($"hold: {args[i - 1]} needs an exit status 0-255, got '{text}'", Usage.HoldLine);
+        return status;
+    }
 
     private static int List(string[] args, ref int i)
     {

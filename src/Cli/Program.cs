@@ -22,7 +22,10 @@ public static class Program
 
     private static int Dispatch(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        // -V/--version anywhere before '--' (but not as the STRING of -c).
+        if (args.TakeWhile(a => a != "--").Where((a, k) => k == 0 || args[k - 1] is not ("-c" or "--command")).Any(a => a is "-V" or "--version"))
+            return Version();
+        if (args.Length == 0 || args[0] is "-h" or "-?" or "--help" or "help")
         {
             // No command is a usage error: the usage goes to stderr, like every other usage error's.
             if (args.Length == 0) Stderr.Write(Usage.Main);

@@ -28,8 +28,12 @@ internal static class Usage
 
         """;
 
-    public const string Hold = """
-        usage: imagelock hold [--perm LIST] [--unshare LIST] [--wait SECONDS] [--posix] IMAGE [-- CMD ARGS...]
+    public const string HoldLine = """
+        usage: imagelock hold [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]
+
+        """;
+
+    public const string Hold = HoldLine + """
 
         Acquires IMAGE exactly as QEMU does, then runs CMD with the lease held and releases it when CMD
         exits (its exit status is imagelock's), or without CMD holds until SIGINT, SIGTERM, SIGHUP or SIGQUIT.
@@ -45,13 +49,20 @@ internal static class Usage
           --perm LIST      permissions to use (default: read)
           --unshare LIST   permissions to forbid to others (default: none); unsharing read locks out
                            every QEMU, read-only opens included, which no QEMU ever does
-          --wait SECONDS   wait up to SECONDS for a conflicting holder to go away (default 0: fail at once;
-                           inf waits forever)
+          -w, --wait SECONDS
+                           wait up to SECONDS for a conflicting holder to go away (inf waits forever);
+                           a wait that runs out says it timed out
+          -n, --nonblock   fail at once on a conflict, as QEMU does (the default)
+          -E, --conflict-exit-code N
+                           exit status on a conflict or timeout (default 1)
+          -c, --command STRING
+                           run STRING with /bin/sh -c as CMD
           --posix          use POSIX fcntl locks instead of OFD locks (hazardous; see docs/protocol.md).
                            POSIX locks belong to one process and no child can inherit them, so --posix
                            refuses CMD: it only holds until a signal releases it.
 
         LIST is comma-separated: read (alias consistent-read), write, write-unchanged, resize, all, or '-'.
+        Options take GNU forms too: --wait=5, -nE3, -w5.
         exit status: CMD's (128+N if signal N killed it), or 0; 1 on a lock conflict; 2 on a usage, open or
         output error; 125 if CMD's exit status was lost (imagelock ran as pid 1); 126 if CMD cannot be
         executed; 127 if CMD is not found; 128+N if signal N stopped imagelock before CMD started
