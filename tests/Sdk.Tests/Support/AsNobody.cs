@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace ImageLock.Tests.Support;
@@ -15,6 +16,9 @@ internal static class AsNobody
     public static void Run(Action call)
     {
         if (!Native.IsRoot) { call(); return; }
+        // Compile the call first, as root: that loads the assemblies it names (e.g. imagelock's), which nobody
+        // may not be able to read when the build output sits under a 0700 directory.
+        RuntimeHelpers.PrepareMethod(call.Method.MethodHandle);
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
