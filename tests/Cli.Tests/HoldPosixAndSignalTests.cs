@@ -11,7 +11,7 @@ public sealed class HoldPosixAndSignalTests
     {
         using var image = new TempImage();
         using var child = Imagelock.Start("hold", "--posix", "--perm", "read,write", "--unshare", "write", image.Path);
-        CliFacts.WaitHeld(image.Path, child);
+        CliFacts.WaitHeld(image.Path, child, Perm.Read | Perm.Write, Unshare.Write);
 
         var r = Imagelock.Run("status", "--json", image.Path);
         Assert.True(r.Exit == 0, CliFacts.Describe(r));
@@ -68,7 +68,7 @@ public sealed class HoldPosixAndSignalTests
         int cmd = int.Parse(CliFacts.Lines(child.StdOut)[0]["ready ".Length..]);
         try
         {
-            CliFacts.WaitHeld(image.Path, child);
+            CliFacts.WaitHeld(image.Path, child, Perm.Read | Perm.Write, Unshare.Write);
 
             child.Signal(Native.SIGTERM); // imagelock's own PID, not CMD's
             Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)), $"hold did not exit after SIGTERM: {child}");

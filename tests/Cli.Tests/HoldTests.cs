@@ -72,7 +72,7 @@ public sealed class HoldTests
     {
         using var image = new TempImage();
         using var child = Imagelock.Start("hold", "--perm", "read", "--unshare", "write,resize", image.Path);
-        CliFacts.WaitHeld(image.Path, child);
+        CliFacts.WaitHeld(image.Path, child, Perm.Read, Unshare.Write | Unshare.Resize);
         var status = ImageStatus.Probe(image.Path);
         Assert.Equal((Perm.Read, Unshare.Write | Unshare.Resize), (status.Perm, status.Unshare));
         Assert.Equal(child.Pid, Assert.Single(status.Holders).Pid);

@@ -117,7 +117,7 @@ public sealed class HostileInputTests
     {
         using var image = new TempImage();
         using var hold = InShell.Start($"exec \"$@\" hold --perm read,write --unshare write \"$IMG\" {redirections}", ("IMG", image.Path));
-        CliFacts.WaitHeld(image.Path, hold);
+        CliFacts.WaitHeld(image.Path, hold, Perm.Read | Perm.Write, Unshare.Write);
         Thread.Sleep(500); // the "holding" message has been written, or dropped
         var status = ImageStatus.Probe(image.Path, identifyHolders: false);
         Assert.Equal((Perm.Read | Perm.Write, Unshare.Write), (status.Perm, status.Unshare));

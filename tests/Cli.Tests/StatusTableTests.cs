@@ -49,7 +49,7 @@ public sealed class StatusTableTests
 
         // a: two holders, another process (imagelock hold) and this one; b: free.
         using var holder = Imagelock.Start("hold", "--perm", "read", "--unshare", "write", a);
-        CliFacts.WaitHeld(a, holder);
+        CliFacts.WaitHeld(a, holder, Perm.Read, Unshare.Write);
         using var lease = ImageLease.Acquire(a, Perm.Read | Perm.Resize, Unshare.None);
 
         var r = Imagelock.Run("status", a, b);

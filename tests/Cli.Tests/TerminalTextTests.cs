@@ -20,7 +20,7 @@ public sealed class TerminalTextTests
             "sh", "-c", "while :; do sleep 0.1; done", Hostile);
         try
         {
-            CliFacts.WaitHeld(image.Path, holder);
+            CliFacts.WaitHeld(image.Path, holder, Perm.Read | Perm.Write, Unshare.Write);
             foreach (var args in new[] { new[] { "status", image.Path }, ["status", image.Path, other.Path] })
             {
                 var r = Imagelock.Run(args);

@@ -11,8 +11,17 @@ internal static class CliFacts
     public static void AssertFree(string path) =>
         Assert.True(ImageStatus.Probe(path, identifyHolders: false).IsFree, $"[{path}] is still held");
 
-    /// <summary>Waits until someone holds bytes on the image (a child's hold has started).</summary>
-    public static void WaitHeld(string path, ChildProcess child) =>
-        Assert.True(Poll.Until(() => !ImageStatus.Probe(path, identifyHolders: false).IsFree || child.HasExited, TimeSpan.FromMinutes(2))
-            && !child.HasExited, $"the child never held [{path}]: {child}");
+    /// <summary>Waits until the image shows exactly the child's grant. Perm bytes are taken before unshare bytes, so
+    /// "some byte is held" is not yet "the hold has started".</summary>
+    public static void WaitHeld(string path, ChildProcess child, Perm perm, Unshare unshare)
+    {
+        ImageStatus? seen = null;
+        bool held = Poll.Until(() =>
+        {
+            seen = ImageStatus.Probe(path, identifyHolders: false);
+            return (seen.Perm == perm && seen.Unshare == unshare) || child.HasExited;
+        }, TimeSpan.FromMinutes(2)) && !child.HasExited;
+        Assert.True(held, $"the child never held [{path}] with perm={PermNames.Format(perm)} unshare={PermNames.Format(unshare)}" +
+            $" (last seen perm={PermNames.Format(seen?.Perm ?? Perm.None)} unshare={PermNames.Format(seen?.Unshare ?? Unshare.None)}): {child}");
+    }
 }
