@@ -1,6 +1,6 @@
 namespace ImageLock.Benchmarks;
 
-/// <summary>The common grants of issue 6, benchmark 1.</summary>
+/// <summary>The common grants of docs/benchmarks.md, benchmark 1.</summary>
 public enum Grant
 {
     /// <summary>Backup reader: perm Read, unshare Write|Resize.</summary>

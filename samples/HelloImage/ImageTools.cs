@@ -10,9 +10,10 @@ public static partial class ImageTools
     public static void Stamp(ImageAccess image, string greeting)
     {
         image.Write(0, System.Text.Encoding.ASCII.GetBytes(greeting));
-        Console.WriteLine($"  body: holding {image.Perm} / unshare {image.Unshare} on {Path.GetFileName(image.ImagePath)}");
+        // QEMU's names (perm=write unshare=resize), as imagelock status and the conflict messages print them.
+        Console.WriteLine($"  body: holding perm={PermNames.Format(image.Perm)} unshare={PermNames.Format(image.Unshare)} on {Path.GetFileName(image.ImagePath)}");
         var others = ImageStatus.Probe(image.ImagePath, identifyHolders: false);
-        Console.WriteLine($"  body: a probe from another descriptor sees perm={others.Perm} unshare={others.Unshare}");
+        Console.WriteLine($"  body: a probe from another descriptor sees perm={PermNames.Format(others.Perm)} unshare={PermNames.Format(others.Unshare)}");
     }
 
     /// <summary>Reads back what <see cref="Stamp(ImageAccess, string)"/> wrote; others may read but not write.</summary>

@@ -8,9 +8,9 @@ public sealed class Consumer
     public Consumer(PackedFeed feed, string name)
     {
         _feed = feed;
-        Directory = System.IO.Directory.CreateDirectory(Path.Combine(feed.Root, name)).FullName;
+        Directory = System.IO.Directory.CreateDirectory(Path.Combine(feed.Root, "consumers", name)).FullName;
         Write("nuget.config", feed.NuGetConfig);
-        Write($"{name}.csproj", """
+        Write($"{name}.csproj", $$"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -20,7 +20,7 @@ public sealed class Consumer
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="ImageLock.Sdk" Version="0.1.0" />
+                <PackageReference Include="ImageLock.Sdk" Version="{{PackedFeed.Version}}" />
               </ItemGroup>
             </Project>
             """);

@@ -1,12 +1,18 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+
 namespace ImageLock.Package.Tests;
 
-/// <summary>ImageLock.Sdk as a user gets it: packed, referenced from a local feed only, by a project outside the repo.</summary>
-public sealed class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
+/// <summary>ImageLock.Sdk and the imagelock tool as a user gets them: packed and installed by README's commands.</summary>
+[Collection(PackedFeedCollection.Name)]
+public sealed partial class PackageTests(PackedFeed feed)
 {
+    private const string RepositoryUrl = "https://github.com/imagelock/imagelock-sdk";
+
     [Fact]
-    public void Package_carries_runtime_generator_analyzers_code_fixes_readme_and_build_message()
+    public void Package_carries_runtime_generator_analyzers_code_fixes_readme_icon_and_build_message()
     {
-        using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed.Feed, "ImageLock.Sdk.0.1.0.nupkg"));
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"ImageLock.Sdk.{PackedFeed.Version}.nupkg"));
         var entries = package.Entries.Select(e => e.FullName).ToHashSet();
         Assert.Contains("lib/net8.0/ImageLock.Sdk.dll", entries);
         Assert.Contains("lib/net8.0/ImageLock.Sdk.xml", entries);
@@ -14,8 +20,76 @@ public sealed class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
         Assert.Contains("analyzers/dotnet/cs/ImageLock.Analyzers.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/ImageLock.Analyzers.CodeFixes.dll", entries);
         Assert.Contains("buildTransitive/ImageLock.Sdk.targets", entries);
-        Assert.Contains("README.md", entries);
-        Assert.True(File.Exists(Path.Combine(feed.Feed, "ImageLock.Sdk.0.1.0.snupkg")), "symbols package missing");
+        Assert.True(File.Exists(Path.Combine(feed.Feed, $"ImageLock.Sdk.{PackedFeed.Version}.snupkg")), "symbols package missing");
+        AssertConsumerMetadata(package, "src/Sdk/PACKAGE.md");
+    }
+
+    [Fact]
+    public void Tool_package_carries_its_own_readme_and_icon()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"imagelock.{PackedFeed.Version}.nupkg"));
+        AssertConsumerMetadata(package, "src/Cli/PACKAGE.md");
+    }
+
+    /// <summary>A package page shows the README without the repository around it: it is the consumer README, with
+    /// absolute links only, and the metadata points at the one repository URL the analyzers' help links use too.</summary>
+    private void AssertConsumerMetadata(ZipArchive package, string readmeSource)
+    {
+        string readme = Read(package, "README.md");
+        Assert.Equal(File.ReadAllText(Path.Combine(feed.Checkout, readmeSource)), readme);
+        Assert.DoesNotContain("dotnet test", readme);
+        Assert.DoesNotContain("Working on it", readme);
+        foreach (Match link in MarkdownLink().Matches(readme))
+            Assert.True(link.Groups[1].Value.StartsWith("https://", StringComparison.Ordinal), $"relative link in the package README: {link.Value}");
+        Assert.Contains("icon.png", package.Entries.Select(e => e.FullName));
+
+        string nuspec = Read(package, package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).FullName);
+        Assert.Contains($"<version>{PackedFeed.Version}</version>", nuspec);
+        Assert.Contains("<readme>README.md</readme>", nuspec);
+        Assert.Contains("<icon>icon.png</icon>", nuspec);
+        Assert.Contains($"<projectUrl>{RepositoryUrl}</projectUrl>", nuspec);
+        Assert.Contains($"<repository type=\"git\" url=\"{RepositoryUrl}\"", nuspec);
+        Assert.Matches(@"-[a-z]", PackedFeed.Version); // pre-release until 1.0
+    }
+
+    private static string Read(ZipArchive package, string entry)
+    {
+        using var reader = new StreamReader(package.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"\]\(([^)]+)\)")]
+    private static partial Regex MarkdownLink();
+
+    [Fact]
+    public void Readme_install_made_a_project_that_references_the_package()
+    {
+        string csproj = File.ReadAllText(Path.Combine(feed.Project, "HeaderCheck.csproj"));
+        Assert.Contains($"<PackageReference Include=\"ImageLock.Sdk\" Version=\"{PackedFeed.Version}\" />", csproj);
+        Assert.True(Directory.Exists(Path.Combine(feed.Home, ".nuget", "packages", "imagelock.sdk", PackedFeed.Version)),
+            "the package did not come into the fresh NuGet cache");
+        Assert.False(feed.Feed.StartsWith(feed.Project, StringComparison.Ordinal), "the feed must be outside the consumer's folder");
+    }
+
+    /// <summary>"Five minutes", steps 1 and 4, in the project README's install made: the files as shown, run on an image
+    /// made for it. The walkthrough only reads, so the image comes out as it went in.</summary>
+    [Fact]
+    public void Readme_walkthrough_builds_and_reads_the_image_without_changing_it()
+    {
+        var files = Markdown.Blocks(Path.Combine(feed.Checkout, "README.md"))
+            .Where(b => b.Section == "Five minutes" && b.Language == "csharp" && !b.IsFragment).Select(b => b.Code).ToList();
+        Assert.Equal(2, files.Count);
+        File.WriteAllText(Path.Combine(feed.Project, "ImageHeader.cs"), files[0]);
+        File.WriteAllText(Path.Combine(feed.Project, "Program.cs"), files[1]);
+        Dotnet.Exec(feed.Project, feed.Environment, "dotnet", "build", "-nologo", "-v", "q").EnsureSuccess();
+
+        string image = Path.Combine(feed.Project, "disk.qcow2");
+        byte[] header = [0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3, .. new byte[65528]]; // "QFI\xfb", version 3
+        File.WriteAllBytes(image, header);
+        var run = Dotnet.Exec(feed.Project, feed.Environment, "dotnet", "run", "--no-build", "--", image).EnsureSuccess();
+
+        Assert.Equal("514649FB", run.Output.Trim());
+        Assert.Equal(header, File.ReadAllBytes(image));
     }
 
     [Fact]
@@ -79,22 +153,18 @@ public sealed class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
     }
 
     [Fact]
-    public void Imagelock_installs_as_a_dotnet_tool_and_runs()
+    public void Imagelock_installed_by_the_readme_runs()
     {
-        string tools = Path.Combine(feed.Root, "tools");
-        string config = Path.Combine(feed.Root, "tool-nuget.config");
-        File.WriteAllText(config, feed.NuGetConfig);
-        Dotnet.Exec(feed.Root, feed.Environment, "dotnet", "tool", "install", "imagelock", "--version", "0.1.0",
-            "--tool-path", tools, "--configfile", config).EnsureSuccess();
-        string imagelock = Path.Combine(tools, "imagelock");
+        string imagelock = Path.Combine(feed.Home, ".dotnet", "tools", "imagelock");
+        Assert.True(File.Exists(imagelock), $"README's `dotnet tool install -g` did not install {imagelock}:\n{feed.Install.Output}");
 
-        var help = Dotnet.Exec(feed.Root, null, imagelock, "--help");
+        var help = Dotnet.Exec(feed.Root, feed.Environment, imagelock, "--help");
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("usage: imagelock", help.Output);
 
         string image = Path.Combine(feed.Root, "tool.raw");
         File.WriteAllBytes(image, new byte[4096]);
-        var status = Dotnet.Exec(feed.Root, null, imagelock, "status", image).EnsureSuccess();
+        var status = Dotnet.Exec(feed.Root, feed.Environment, imagelock, "status", image).EnsureSuccess();
         Assert.StartsWith("perm=-\nunshare=-", status.Output);
     }
 }

@@ -8,8 +8,8 @@ public static class DiagnosticDescriptors
     private const string Safety = "ImageLock.Safety";
     private const string Usage = "ImageLock.Usage";
 
-    // One place to change when the repository moves; each rule has docs/diagnostics/<ID>.md.
-    private const string HelpBase = "https://github.com/imagelock/imagelock-sdk/blob/main/docs/diagnostics/";
+    // $(HelpLinkBase) of Directory.Build.props, the repository URL's one spelling; each rule has docs/diagnostics/<ID>.md.
+    private const string HelpBase = HelpLinks.Base;
 
     /// <summary>{0} operation, {1} what it needs, {2} method holding the grant, {3} the grant, {4} justification suffix.</summary>
     public static readonly DiagnosticDescriptor OperationNotGranted = new(

@@ -3,8 +3,8 @@ using ImageLock.Interop;
 namespace ImageLock.Engine;
 
 /// <summary>
-/// The protocol steps of QEMU's block/file-posix.c, one function each, to be audited against
-/// shared/reference/qemu-locking.md: <see cref="Apply"/> is raw_apply_lock_bytes, <see cref="Check"/> is
+/// The protocol steps of QEMU's block/file-posix.c, one function each, to be audited against QEMU's source and
+/// docs/protocol.md: <see cref="Apply"/> is raw_apply_lock_bytes, <see cref="Check"/> is
 /// raw_check_lock_bytes, <see cref="Prepare"/> is raw_handle_perm_lock(PREPARE) falling through to ABORT.
 /// Only read locks, never blocking, never bytes 104/204.
 /// </summary>

@@ -21,7 +21,7 @@ public sealed record Grant(Perm Perm, Unshare Unshare)
     public override string ToString() => $"perm={PermNames.Format(Perm)} unshare={PermNames.Format(Unshare)}";
 }
 
-/// <summary>Typed access to the measured tables of shared/reference/qemu-measurements.md (see ReferenceData.cs).</summary>
+/// <summary>Typed access to the measured tables of docs/qemu-reference-7.2.md (see ReferenceData.cs).</summary>
 public static class ReferenceTable
 {
     /// <summary>The 9 grants (columns) of the "External acquisitions" table, in its order.</summary>
