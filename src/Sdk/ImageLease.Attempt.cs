@@ -14,11 +14,12 @@ public sealed partial class ImageLease
         private readonly LockingMode _locking;
         private readonly LockApi? _api;
         private readonly OpenedImage _image;
+        private readonly TimeSpan _holderScanBudget;
         private LockBits _held;
 
-        private Attempt(string path, Perm perm, Unshare unshare, LockingMode locking, LockApi? api, OpenedImage image)
+        private Attempt(string path, Perm perm, Unshare unshare, LockingMode locking, LockApi? api, OpenedImage image, TimeSpan holderScanBudget)
         {
-            (_path, _perm, _unshare, _locking, _api, _image) = (path, perm, unshare, locking, api, image);
+            (_path, _perm, _unshare, _locking, _api, _image, _holderScanBudget) = (path, perm, unshare, locking, api, image, holderScanBudget);
         }
 
         public static Attempt Start(string path, Perm perm, Unshare unshare, ImageLockOptions options)
@@ -27,7 +28,8 @@ public sealed partial class ImageLease
             ValidateGrant(perm, unshare);
             ArgumentNullException.ThrowIfNull(options);
             var api = LockingModes.Resolve(options.Locking, path);
-            return new Attempt(path, perm, unshare, options.Locking, api, ImageOpener.Open(path, NeedsReadWrite(perm)));
+            var image = PosixDescriptors.OpenForLease(path, NeedsReadWrite(perm), posix: api is { IsOfd: false });
+            return new Attempt(path, perm, unshare, options.Locking, api, image, options.HolderScanBudget);
         }
 
         private LockBits Wanted => LockBits.Of(_perm, _unshare);
@@ -41,10 +43,10 @@ public sealed partial class ImageLease
 
         public ImageLease Finish(LockFailure? failure)
         {
-            if (failure is LockFailure f) throw Failures.ToException(_path, f, _image);
-            return new ImageLease(_path, _image, _api, _held, _perm, _unshare, _locking);
+            if (failure is LockFailure f) throw Failures.ToException(_path, f, _image, _api, _holderScanBudget);
+            return new ImageLease(_path, _image, _api, _held, _perm, _unshare, _locking, _holderScanBudget);
         }
 
-        public void Abandon() => _image.Dispose();
+        public void Abandon() => PosixDescriptors.Close(_image);
     }
 }

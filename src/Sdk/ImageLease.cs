@@ -12,18 +12,23 @@ namespace ImageLock;
 /// </summary>
 public sealed partial class ImageLease : IDisposable, IAsyncDisposable
 {
-    private readonly object _gate = new();
+    private readonly object _gate = new(); // serialises Change and Dispose
+    private readonly OperationGate _operations = new();
     private readonly LockApi? _api;
+    private readonly TimeSpan _holderScanBudget;
     private OpenedImage _image;
+    private OpenedImage? _spare; // POSIX only: the other access mode's descriptor, kept since its close would drop every lock
     private LockBits _held;
     private bool _released;
 
-    private ImageLease(string path, OpenedImage image, LockApi? api, LockBits held, Perm perm, Unshare unshare, LockingMode locking)
+    private ImageLease(string path, OpenedImage image, LockApi? api, LockBits held, Perm perm, Unshare unshare, LockingMode locking,
+        TimeSpan holderScanBudget)
     {
         ImagePath = path;
         _image = image;
         _api = api;
         _held = held;
+        _holderScanBudget = holderScanBudget;
         Perm = perm;
         Unshare = unshare;
         Locking = locking;
@@ -51,15 +56,43 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
     /// <summary>The lock bytes actually held right now (for tests and status).</summary>
     internal LockBits HeldBytes { get { lock (_gate) return _held; } }
 
+    /// <summary>The current descriptor, unguarded: valid until the next <see cref="Change"/> or <see cref="Dispose"/>.</summary>
     internal SafeFileHandle Handle
     {
         get
         {
-            if (IsReleased)
-                throw new ObjectDisposedException(nameof(ImageLease), $"The lease on [{ImagePath}] has been released; acquire a new one.");
-            return _image.Handle;
+            if (IsReleased) throw Released();
+            return Volatile.Read(ref _image).Handle;
         }
     }
+
+    /// <summary>Starts one I/O operation needing <paramref name="needed"/>: until the returned scope is disposed, the
+    /// descriptor stays open and the grant in force (Change and Dispose wait for it).</summary>
+    internal Operation Enter(Perm needed, string operation, string requirement, bool any = false)
+    {
+        if (!_operations.TryEnter()) throw Released();
+        var granted = Perm;
+        bool ok = any ? (granted & needed) != 0 : (granted & needed) == needed;
+        if (!ok)
+        {
+            _operations.Leave();
+            throw new ImageAccessDeniedException(ImagePath, operation, requirement, granted, Unshare);
+        }
+        return new Operation(_operations, _image);
+    }
+
+    /// <summary>One I/O operation in flight on the lease's descriptor.</summary>
+    internal readonly struct Operation(OperationGate gate, OpenedImage image) : IDisposable
+    {
+        public SafeFileHandle Handle => image.Handle;
+
+        public int Fd => image.Fd;
+
+        public void Dispose() => gate.Leave();
+    }
+
+    private ObjectDisposedException Released() =>
+        new(nameof(ImageLease), $"The lease on [{ImagePath}] has been released; acquire a new one.");
 
     /// <summary>Acquires <paramref name="perm"/>/<paramref name="unshare"/> on the image, failing at once on a conflict as QEMU does.</summary>
     /// <exception cref="ImageLockConflictException">Another user holds a conflicting grant; the message is QEMU's.</exception>
@@ -141,16 +174,19 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Releases the lease: unlocks every byte, then closes the descriptor. Idempotent and thread-safe.</summary>
+    /// <summary>Releases the lease: waits for I/O in flight on other threads, unlocks every byte, then closes the
+    /// descriptor. Later I/O throws <see cref="ObjectDisposedException"/>. Idempotent and thread-safe.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_released) return;
             Volatile.Write(ref _released, true);
+            _operations.Shut(forGood: true);
             if (_api is LockApi api)
                 LockProtocol.Apply(_image.Fd, api, ref _held, LockBits.Empty, unlock: true); // close() drops whatever this misses
-            _image.Dispose();
+            if (_spare is not null) PosixDescriptors.Close(_spare);
+            PosixDescriptors.Close(_image);
         }
     }
 

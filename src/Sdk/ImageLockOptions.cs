@@ -20,4 +20,16 @@ public sealed record ImageLockOptions
 
     /// <summary>How to wait for a conflicting holder (default: fail at once).</summary>
     public LockWait Wait { get; init; } = LockWait.None;
+
+    /// <summary>How long a refusal may spend naming the holders of the conflicting byte in /proc (default 50 ms).
+    /// The conflict itself is decided before; a scan cut short says so in the message. Zero names nobody,
+    /// <see cref="Timeout.InfiniteTimeSpan"/> scans all of /proc.</summary>
+    public TimeSpan HolderScanBudget
+    {
+        get => _holderScanBudget;
+        init => _holderScanBudget = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value
+            : throw new ArgumentOutOfRangeException(nameof(HolderScanBudget), value, "a holder scan budget must be zero, positive or infinite");
+    }
+
+    private readonly TimeSpan _holderScanBudget = TimeSpan.FromMilliseconds(50);
 }

@@ -9,12 +9,12 @@ namespace ImageLock;
 /// </summary>
 public sealed class ImageStatus
 {
-    private readonly string _inodeKey;
+    private readonly FileIdentity _file;
 
-    private ImageStatus(string path, string inodeKey, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
+    private ImageStatus(string path, FileIdentity file, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
         IReadOnlyList<LockHolder> holders, bool holdersComplete)
     {
-        _inodeKey = inodeKey;
+        _file = file;
         ImagePath = path;
         Perm = perm;
         Unshare = unshare;
@@ -60,16 +60,21 @@ public sealed class ImageStatus
         return null;
     }
 
-    /// <summary>Probes <paramref name="imagePath"/>: which bytes others hold, and who holds them.</summary>
+    /// <summary>Probes <paramref name="imagePath"/>: which bytes others hold, and who holds them. In a process that holds
+    /// POSIX locks on the image the probe goes through that lease's descriptor: opening and closing another one would
+    /// drop all of them.</summary>
     /// <exception cref="ImageLockException">The image cannot be opened, or is not a regular file or block device.</exception>
     public static ImageStatus Probe(string imagePath, bool identifyHolders = true)
     {
-        using var image = ImageOpener.Open(imagePath, readWrite: false);
-        var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
-        int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
-        int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
-        var status = new ImageStatus(imagePath, HolderScan.InodeKey(image.Device, image.Inode), (Perm)perm, (Unshare)unshare,
-            legacyPerm, legacyUnshare, [], holdersComplete: true);
+        ImageOpener.ValidatePath(imagePath);
+        var status = PosixDescriptors.Probe(imagePath, image =>
+        {
+            var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
+            int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
+            int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
+            return new ImageStatus(imagePath, new FileIdentity(image.Device, image.Inode), (Perm)perm, (Unshare)unshare,
+                legacyPerm, legacyUnshare, [], holdersComplete: true);
+        });
         return identifyHolders ? IdentifyHolders([status])[0] : status;
     }
 
@@ -78,11 +83,11 @@ public sealed class ImageStatus
     public static IReadOnlyList<ImageStatus> IdentifyHolders(IReadOnlyList<ImageStatus> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        var held = statuses.Where(s => !s.IsFree).Select(s => s._inodeKey).Distinct().ToArray();
+        var held = statuses.Where(s => !s.IsFree).Select(s => s._file).Distinct().ToArray();
         if (held.Length == 0) return statuses;
         var found = HolderScan.FindAll(held, out bool complete);
-        return statuses.Select(s => s.IsFree ? s : new ImageStatus(s.ImagePath, s._inodeKey, s.Perm, s.Unshare, s.LegacyPerm,
-            s.LegacyUnshare, found.TryGetValue(s._inodeKey, out var holders) ? holders : [], complete)).ToArray();
+        return statuses.Select(s => s.IsFree ? s : new ImageStatus(s.ImagePath, s._file, s.Perm, s.Unshare, s.LegacyPerm,
+            s.LegacyUnshare, found.TryGetValue(s._file, out var holders) ? holders : [], complete)).ToArray();
     }
 
     private static int ProbeBytes(string path, int fd, LockApi api, int baseByte, out bool legacy)

@@ -71,7 +71,7 @@ public sealed class ConflictTests
     {
         using var image = new TempImage();
         using var holder = ImageLease.Acquire(image.Path, Perm.Read | Perm.Write, Unshare.Write | Unshare.Resize);
-        var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(image.Path, Perm.Read | Perm.Write));
+        var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(image.Path, Perm.Read | Perm.Write, Unshare.None, LeaseFacts.NamingEveryHolder));
         // The refused attempt rolled back before the holders were scanned: only the real holder is named.
         var h = Assert.Single(e.Holders);
         Assert.Equal((Environment.ProcessId, (int?)holder.Fd()), (h.Pid, h.Fd));

@@ -23,7 +23,7 @@ public sealed class HolderExitTests
         Assert.Equal(ProcFd.Expected(Perm.Read | Perm.Write, Unshare.Resize), ProcFd.Bytes(child.Pid, holder.Fd!.Value));
 
         // While it holds, we are refused with the child named.
-        var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(image.Path, Perm.Read, Unshare.Write));
+        var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(image.Path, Perm.Read, Unshare.Write, LeaseFacts.NamingEveryHolder));
         Assert.Contains($"held by pid {child.Pid}", e.Message);
 
         child.Signal(Native.SIGKILL);

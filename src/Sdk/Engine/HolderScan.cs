@@ -1,107 +1,210 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.IO.Enumeration;
+using ImageLock.Interop;
 
 namespace ImageLock.Engine;
 
 /// <summary>
-/// Names the processes that hold lock bytes on an inode. OFD locks show pid -1 in /proc/locks, so the owner is found
-/// through the "lock:" lines of /proc/PID/fdinfo/FD. Read-only: it never opens the image and takes no lock.
+/// Names the processes that hold lock bytes on a file. OFD locks show pid -1 in /proc/locks, so the owner is found by
+/// matching each process's descriptors (stat of /proc/PID/fd/N: the device and inode fstat reports, which on btrfs
+/// differ from the device /proc/locks prints) and reading the "lock:" lines of the matching /proc/PID/fdinfo/N.
+/// Reads /proc only: it never opens the image and takes no lock.
 /// </summary>
 internal static class HolderScan
 {
-    public static IReadOnlyList<LockHolder> Find(ulong device, ulong inode, out bool complete)
+    /// <summary>The holders of the one byte a refusal conflicted on, named within <paramref name="budget"/>. First the
+    /// byte is tested again: when nobody holds it any more the conflict was transient and nobody is named.</summary>
+    public static HolderReport ForConflict(OpenedImage image, LockApi? api, int lockByte, TimeSpan budget)
     {
-        string key = InodeKey(device, inode);
-        return FindAll([key], out complete).TryGetValue(key, out var holders) ? holders : [];
+        var testApi = api ?? LockApi.Ofd;
+        if (Syscalls.TestLock(image.Fd, testApi, lockByte, 1, out var probe) == 0 && !probe.Held)
+            return new HolderReport([], HolderNote.Transient, lockByte, budget);
+        if (budget == TimeSpan.Zero) return new HolderReport([], HolderNote.NotLookedUp, lockByte, budget);
+
+        var deadline = budget == Timeout.InfiniteTimeSpan ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        var file = new FileIdentity(image.Device, image.Inode);
+        int self = Environment.ProcessId;
+        bool posix = api is { IsOfd: false };
+
+        // Who else holds the byte, as /proc/locks counts them: one line per owner covering it. Ours do not count
+        // (the test above does not see them either): our POSIX locks, or the lock of our own descriptor.
+        var lines = LockLines(file.Inode).Where(l => l.Covers(lockByte) && !(posix && l.Posix && l.Pid == self)).ToList();
+        int owners = lines.Count - (!posix && OwnFdCovers(image.Fd, lockByte) ? 1 : 0);
+        if (owners <= 0) return new HolderReport([], HolderNote.NotVisible, lockByte, budget);
+
+        var holders = new List<LockHolder>();
+        var seen = new HashSet<string>(StringComparer.Ordinal); // distinct open file descriptions, as far as fdinfo tells
+        var posixPids = lines.Where(l => l.Posix).Select(l => l.Pid).Distinct().ToList();
+        bool onlyPosix = lines.All(l => l.Posix);
+        // POSIX holders are known by pid; an OFD holder is searched for, this process first (leases held side by
+        // side), then the others with the smallest descriptor tables first.
+        var pids = onlyPosix ? posixPids : posixPids.Append(self).Concat(SmallestFirst(Pids())).Distinct();
+        bool complete = true;
+        foreach (int pid in pids)
+        {
+            var outcome = ScanProcess(pid, d => d == file, deadline, (fd, fdinfo, locks) =>
+            {
+                if (pid == self && fd == image.Fd) return false;
+                if (!locks.Any(l => l.Covers(lockByte))) return false; // holds other bytes only: not to blame
+                holders.Add(ToHolder(pid, fd, locks));
+                seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : fdinfo);
+                return seen.Count >= owners;
+            });
+            if (outcome == ScanOutcome.Unreadable) complete = false;
+            if (outcome == ScanOutcome.Stopped) break;
+            if (outcome == ScanOutcome.OutOfTime)
+                return new HolderReport(Sorted(holders), HolderNote.OutOfTime, lockByte, budget);
+        }
+        var note = seen.Count >= owners ? HolderNote.None
+            : !complete ? HolderNote.Unreadable
+            : holders.Count == 0 ? HolderNote.NotVisible : HolderNote.None;
+        return new HolderReport(Sorted(holders), note, lockByte, budget);
     }
 
-    /// <summary>One pass over /proc for many inodes ("MAJ:MIN:INODE" keys): the cost of a scan is the number of
-    /// descriptors on the machine, so <c>status</c> of many images must not pay it once per image.</summary>
-    public static Dictionary<string, List<LockHolder>> FindAll(IReadOnlyCollection<string> keys, out bool complete)
+    /// <summary>Every holder of protocol bytes on each of many files, in one full pass over /proc: the cost of a pass
+    /// is the number of descriptors on the machine, so <c>status</c> of many images must not pay it once per image.</summary>
+    public static Dictionary<FileIdentity, List<LockHolder>> FindAll(IReadOnlyCollection<FileIdentity> files, out bool complete)
     {
         complete = true;
-        var found = new Dictionary<string, List<LockHolder>>(StringComparer.Ordinal);
-        string? locks = TryRead("/proc/locks");
-        if (locks is null) { complete = false; return found; }
-        var wanted = keys.Where(k => locks.Contains(" " + k + " ", StringComparison.Ordinal)).ToArray();
-        if (wanted.Length == 0) return found;
+        var found = new Dictionary<FileIdentity, List<LockHolder>>();
+        var inodes = files.Select(f => f.Inode).ToHashSet();
+        var locked = LockLines(inodes).Select(l => l.Inode).ToHashSet();
+        var wanted = files.Where(f => locked.Contains(f.Inode)).ToHashSet();
+        if (wanted.Count == 0) return found;
 
-        string[] pids;
-        try { pids = Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)).ToArray(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { complete = false; return found; }
-
-        byte[] buffer = new byte[8192];
-        foreach (var dir in pids)
+        foreach (int pid in Pids())
         {
-            int pid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
-            string[] fdinfos;
-            try { fdinfos = Directory.GetFiles(Path.Combine(dir, "fdinfo")); }
-            catch (DirectoryNotFoundException) { continue; } // the process exited meanwhile
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { complete = false; continue; }
-
-            foreach (var fdinfo in fdinfos)
+            FileIdentity current = default;
+            var outcome = ScanProcess(pid, d => { current = d; return wanted.Contains(d); }, long.MaxValue, (fd, _, locks) =>
             {
-                // Most descriptors carry no lock: look for "lock:" in the raw bytes before making a string.
-                int length = Interop.Syscalls.ReadFile(fdinfo, buffer);
-                if (length <= 0 || buffer.AsSpan(0, length).IndexOf("lock:"u8) < 0) continue;
-                string text = System.Text.Encoding.ASCII.GetString(buffer, 0, length);
-                int fd = int.Parse(Path.GetFileName(fdinfo), CultureInfo.InvariantCulture);
-                foreach (var key in wanted)
-                {
-                    if (!text.Contains(key, StringComparison.Ordinal)) continue;
-                    var holder = Parse(pid, fd, text, key, dir);
-                    if (holder is null) continue;
-                    if (!found.TryGetValue(key, out var list)) found[key] = list = [];
-                    list.Add(holder);
-                }
-            }
+                var holder = ToHolder(pid, fd, locks);
+                if (holder.Perm == Perm.None && holder.Unshare == Unshare.None && !holder.LegacyBytes && !holder.Exclusive) return false;
+                if (!found.TryGetValue(current, out var list)) found[current] = list = [];
+                list.Add(holder);
+                return false;
+            });
+            if (outcome == ScanOutcome.Unreadable) complete = false;
         }
-        foreach (var list in found.Values)
-            list.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : Nullable.Compare(a.Fd, b.Fd));
+        foreach (var key in found.Keys.ToList()) found[key] = Sorted(found[key]);
         return found;
     }
 
-    /// <summary>"MAJ:MIN:INODE" as /proc/locks and fdinfo print it (hex device numbers, decimal inode).</summary>
-    internal static string InodeKey(ulong dev, ulong inode)
-    {
-        ulong major = ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xfffff000);
-        ulong minor = (dev & 0xff) | ((dev >> 12) & 0xffffff00);
-        return $"{major:x2}:{minor:x2}:{inode}";
-    }
+    private enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime }
 
-    private static LockHolder? Parse(int pid, int fd, string fdinfo, string key, string procDir)
+    /// <summary>Looks at each descriptor of <paramref name="pid"/> whose file <paramref name="matches"/>; <paramref name="found"/>
+    /// gets its number, raw fdinfo and lock lines, and returns true to stop the whole scan.</summary>
+    private static ScanOutcome ScanProcess(int pid, Func<FileIdentity, bool> matches, long deadline,
+        Func<int, string, List<LockLine>, bool> found)
     {
-        int perm = 0, unshare = 0;
-        bool legacy = false, exclusive = false;
-        string kind = "OFD";
-        foreach (var line in fdinfo.Split('\n'))
+        IEnumerable<int> fds;
+        try { fds = Descriptors(pid); }
+        catch (DirectoryNotFoundException) { return ScanOutcome.Done; } // the process exited meanwhile
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ScanOutcome.Unreadable; }
+        try
         {
-            if (!line.StartsWith("lock:", StringComparison.Ordinal)) continue;
-            // lock:	1: OFDLCK  ADVISORY  READ  -1 08:02:1234 100 101
-            var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            int k = Array.IndexOf(f, key);
-            if (k < 0 || k + 2 >= f.Length || f.Contains("->")) continue;
-            if (f[2] is not ("OFDLCK" or "POSIX")) continue; // FLOCK/LEASE/DELEG are other lock spaces (.NET FileStream takes flock)
-            kind = f[2] == "POSIX" ? "POSIX" : "OFD";
-            exclusive |= f[4] == "WRITE";
-            long start = long.Parse(f[k + 1], CultureInfo.InvariantCulture);
-            long end = f[k + 2] == "EOF" ? long.MaxValue : long.Parse(f[k + 2], CultureInfo.InvariantCulture);
-            for (int i = 0; i <= PermNames.Count; i++)
+            foreach (int fd in fds)
             {
-                bool permByte = LockProtocol.PermBase + i >= start && LockProtocol.PermBase + i <= end;
-                bool sharedByte = LockProtocol.SharedBase + i >= start && LockProtocol.SharedBase + i <= end;
-                if (i == PermNames.Count) { legacy |= permByte || sharedByte; continue; }
-                if (permByte) perm |= 1 << i;
-                if (sharedByte) unshare |= 1 << i;
+                if (Stopwatch.GetTimestamp() > deadline) return ScanOutcome.OutOfTime;
+                if (PathStat.Identity($"/proc/{pid}/fd/{fd}", out var id) != 0 || !matches(id)) continue;
+                string? fdinfo = TryRead($"/proc/{pid}/fdinfo/{fd}");
+                if (fdinfo is null) continue; // closed meanwhile
+                // All lock lines of a descriptor's fdinfo are locks on its own file, whatever device they print.
+                var locks = fdinfo.Split('\n').Where(l => l.StartsWith("lock:", StringComparison.Ordinal))
+                    .Select(l => LockLine.Parse(l["lock:".Length..])).OfType<LockLine>().ToList();
+                if (locks.Count > 0 && found(fd, fdinfo, locks)) return ScanOutcome.Stopped;
             }
         }
-        if (perm == 0 && unshare == 0 && !legacy && !exclusive) return null;
-        return new LockHolder(pid, fd, CommandLine(procDir), (Perm)perm, (Unshare)unshare, kind, legacy, exclusive);
+        catch (DirectoryNotFoundException) { return ScanOutcome.Done; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ScanOutcome.Unreadable; }
+        return ScanOutcome.Done;
     }
 
-    private static string? CommandLine(string procDir)
+    /// <summary>The descriptor numbers of a process. Not Directory.EnumerateFiles: it stats every entry (they are
+    /// symlinks) to tell files from directories, doubling the cost of a scan.</summary>
+    private static IEnumerable<int> Descriptors(int pid) =>
+        new FileSystemEnumerable<int>($"/proc/{pid}/fd",
+            (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) ? fd : -1)
+        { ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]) };
+
+    private static LockHolder ToHolder(int pid, int fd, List<LockLine> locks)
     {
-        string? raw = TryRead(Path.Combine(procDir, "cmdline"));
-        if (string.IsNullOrEmpty(raw)) return TryRead(Path.Combine(procDir, "comm"))?.Trim();
+        int perm = 0, unshare = 0;
+        bool legacy = false;
+        for (int i = 0; i <= PermNames.Count; i++)
+        {
+            bool permByte = locks.Any(l => l.Covers(LockProtocol.PermBase + i));
+            bool sharedByte = locks.Any(l => l.Covers(LockProtocol.SharedBase + i));
+            if (i == PermNames.Count) { legacy = permByte || sharedByte; continue; }
+            if (permByte) perm |= 1 << i;
+            if (sharedByte) unshare |= 1 << i;
+        }
+        return new LockHolder(pid, fd, CommandLine(pid), (Perm)perm, (Unshare)unshare,
+            locks.Any(l => l.Posix) ? "POSIX" : "OFD", legacy, locks.Any(l => l.Write));
+    }
+
+    /// <summary>/proc/locks lines on files with one of these inode numbers (any device: btrfs prints another one).</summary>
+    private static List<LockLine> LockLines(IReadOnlySet<ulong> inodes)
+    {
+        var result = new List<LockLine>();
+        string? text = TryRead("/proc/locks");
+        if (text is null) return result;
+        foreach (var line in text.Split('\n'))
+            if (LockLine.Parse(line) is LockLine l && inodes.Contains(l.Inode)) result.Add(l);
+        return result;
+    }
+
+    private static List<LockLine> LockLines(ulong inode) => LockLines(new HashSet<ulong> { inode });
+
+    private static bool OwnFdCovers(int fd, int lockByte)
+    {
+        string? fdinfo = TryRead($"/proc/self/fdinfo/{fd}");
+        return fdinfo is not null && fdinfo.Split('\n').Where(l => l.StartsWith("lock:", StringComparison.Ordinal))
+            .Select(l => LockLine.Parse(l["lock:".Length..])).Any(l => l is LockLine x && x.Covers(lockByte));
+    }
+
+    private static IEnumerable<int> Pids()
+    {
+        try
+        {
+            return Directory.EnumerateDirectories("/proc").Select(Path.GetFileName)
+                .Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : -1)
+                .Where(pid => pid > 0).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+    }
+
+    /// <summary>Processes with small descriptor tables first (FDSize in /proc/PID/status), so one process with
+    /// tens of thousands of descriptors cannot use up the budget before QEMU, with its dozens, is looked at.</summary>
+    private static IEnumerable<int> SmallestFirst(IEnumerable<int> pids)
+    {
+        var buffer = new byte[4096];
+        return pids.Select(pid => (pid, size: FdTableSize(pid, buffer))).OrderBy(p => p.size).ThenBy(p => p.pid).Select(p => p.pid).ToList();
+    }
+
+    private static long FdTableSize(int pid, byte[] buffer)
+    {
+        int length = Syscalls.ReadFile($"/proc/{pid}/status", buffer);
+        if (length <= 0) return long.MaxValue;
+        var text = buffer.AsSpan(0, length);
+        int at = text.IndexOf("FDSize:"u8);
+        if (at < 0) return long.MaxValue;
+        var rest = text[(at + 7)..];
+        int end = rest.IndexOf((byte)'\n');
+        return long.TryParse(System.Text.Encoding.ASCII.GetString(end < 0 ? rest : rest[..end]).Trim(), out long size) ? size : long.MaxValue;
+    }
+
+    private static List<LockHolder> Sorted(List<LockHolder> holders)
+    {
+        holders.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : Nullable.Compare(a.Fd, b.Fd));
+        return holders;
+    }
+
+    private static string? CommandLine(int pid)
+    {
+        string? raw = TryRead($"/proc/{pid}/cmdline");
+        if (string.IsNullOrEmpty(raw)) return TryRead($"/proc/{pid}/comm")?.Trim();
         return raw.TrimEnd('\0').Replace('\0', ' ');
     }
 
@@ -111,3 +214,31 @@ internal static class HolderScan
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 }
+
+/// <summary>One held lock as /proc/locks or fdinfo prints it: <c>1: OFDLCK ADVISORY  READ -1 08:02:1234 100 101</c>.</summary>
+internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong Inode, long Start, long End)
+{
+    public bool Covers(long b) => b >= Start && b <= End;
+
+    /// <summary>The lock, or null for blocked waiters ("->"), other lock spaces (FLOCK, LEASE: .NET FileStream takes
+    /// flock) and anything unparsable.</summary>
+    public static LockLine? Parse(string line)
+    {
+        var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (f.Length < 8 || f[1] == "->" || f[1] is not ("OFDLCK" or "POSIX")) return null;
+        int colon = f[5].LastIndexOf(':');
+        if (colon < 0 || !ulong.TryParse(f[5].AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out ulong inode)) return null;
+        if (!long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out long start)) return null;
+        long end = f[7] == "EOF" ? long.MaxValue
+            : long.TryParse(f[7], NumberStyles.None, CultureInfo.InvariantCulture, out long e) ? e : -1;
+        if (end < 0) return null;
+        int.TryParse(f[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int pid);
+        return new LockLine(f[1] == "POSIX", f[3] == "WRITE", pid, inode, start, end);
+    }
+}
+
+/// <summary>Why a list of holders may be short.</summary>
+internal enum HolderNote { None, Transient, NotLookedUp, OutOfTime, Unreadable, NotVisible }
+
+/// <summary>The holders of a conflicting byte, and what kept the list short.</summary>
+internal sealed record HolderReport(IReadOnlyList<LockHolder> Holders, HolderNote Note, int Byte, TimeSpan Budget);

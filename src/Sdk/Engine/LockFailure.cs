@@ -15,6 +15,10 @@ internal readonly record struct LockFailure(int Bit, bool Shared, int? Byte, int
     /// <summary>fcntl(GETLK) testing for <paramref name="conflict"/> failed with <paramref name="errno"/>.</summary>
     public static LockFailure TestFailure(LockFailure conflict, int errno) => conflict with { Errno = errno };
 
+    /// <summary>The byte someone else holds: 200+i when we use perm i (loop 1), 100+i when we unshare it (loop 2), or
+    /// the byte we could not lock.</summary>
+    public int ConflictByte => Byte ?? (Shared ? LockProtocol.PermBase : LockProtocol.SharedBase) + Bit;
+
     /// <summary>A conflict with another user; EAGAIN/EACCES on SETLK means someone holds a write lock on the byte.</summary>
     public bool IsConflict => Errno == 0 || Errno == Interop.LockTypes.EAGAIN || Errno == Interop.LockTypes.EACCES;
 

@@ -2,6 +2,10 @@ namespace ImageLock.Tests.Support;
 
 internal static class LeaseFacts
 {
+    /// <summary>Options that let a refusal name every holder however busy the machine: the default 50 ms budget may
+    /// run out on a loaded one, and tests never depend on timing.</summary>
+    public static readonly ImageLockOptions NamingEveryHolder = new() { HolderScanBudget = Timeout.InfiniteTimeSpan };
+
     /// <summary>The descriptor that carries the lease's locks.</summary>
     public static int Fd(this ImageLease lease) => (int)lease.Access.Handle.DangerousGetHandle();
 

@@ -1,0 +1,27 @@
+using System.Text;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ImageLock.Interop;
+
+/// <summary>stat(2) by path: a file's identity without opening it. For /proc/PID/fd/N it follows the magic link to the
+/// open file, so a holder's descriptor is matched by the same device and inode our own fstat reports.</summary>
+internal static unsafe class PathStat
+{
+    public static int Identity(string path, out FileIdentity identity)
+    {
+        int length = Encoding.UTF8.GetByteCount(path);
+        Span<byte> bytes = length < 512 ? stackalloc byte[length + 1] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        bytes[length] = 0;
+        stat st;
+        identity = default;
+        fixed (byte* p = bytes)
+            if (stat(p, &st) < 0) return errno;
+        identity = new FileIdentity(st.st_dev, st.st_ino);
+        return 0;
+    }
+}
+
+/// <summary>A file's identity as fstat reports it: device and inode.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode);
