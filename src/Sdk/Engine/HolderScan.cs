@@ -38,24 +38,32 @@ internal static class HolderScan
         var seen = new HashSet<string>(StringComparer.Ordinal); // distinct open file descriptions, as far as fdinfo tells
         var posixPids = lines.Where(l => l.Posix).Select(l => l.Pid).Distinct().ToList();
         bool onlyPosix = lines.All(l => l.Posix);
-        // POSIX holders are known by pid; an OFD holder is searched for, this process first (leases held side by
-        // side), then the others with the smallest descriptor tables first.
-        var pids = onlyPosix ? posixPids : posixPids.Append(self).Concat(SmallestFirst(Pids())).Distinct();
+        // POSIX holders are known by pid. An OFD holder is searched for, this process first (leases held side by side),
+        // then every process's first descriptors, and only then the rest of the big descriptor tables: one process
+        // with tens of thousands of descriptors cannot use up the budget before QEMU, with its dozens, is looked at.
+        var pids = onlyPosix ? posixPids : [.. posixPids, self, .. Pids().Where(p => p != self && !posixPids.Contains(p))];
         bool complete = true;
-        foreach (int pid in pids)
+        var deferred = new List<int>();
+        bool stopped = false;
+        for (int round = 0; round < 2 && !stopped; round++)
         {
-            var outcome = ScanProcess(pid, d => d == file, deadline, (fd, fdinfo, locks) =>
+            foreach (int pid in round == 0 ? pids : deferred)
             {
-                if (pid == self && fd == image.Fd) return false;
-                if (!locks.Any(l => l.Covers(lockByte))) return false; // holds other bytes only: not to blame
-                holders.Add(ToHolder(pid, fd, locks));
-                seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : fdinfo);
-                return seen.Count >= owners;
-            });
-            if (outcome == ScanOutcome.Unreadable) complete = false;
-            if (outcome == ScanOutcome.Stopped) break;
-            if (outcome == ScanOutcome.OutOfTime)
-                return new HolderReport(Sorted(holders), HolderNote.OutOfTime, lockByte, budget);
+                var outcome = ScanProcess(pid, d => d == file, deadline, round == 0 ? FirstRound : int.MaxValue, round == 0 ? 0 : FirstRound,
+                    (fd, fdinfo, locks) =>
+                    {
+                        if (pid == self && fd == image.Fd) return false;
+                        if (!locks.Any(l => l.Covers(lockByte))) return false; // holds other bytes only: not to blame
+                        holders.Add(ToHolder(pid, fd, locks));
+                        seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : fdinfo);
+                        return seen.Count >= owners;
+                    });
+                if (outcome == ScanOutcome.Unreadable) complete = false;
+                if (outcome == ScanOutcome.More) deferred.Add(pid);
+                if (outcome == ScanOutcome.OutOfTime)
+                    return new HolderReport(Sorted(holders), HolderNote.OutOfTime, lockByte, budget);
+                if (stopped = outcome == ScanOutcome.Stopped) break;
+            }
         }
         var note = seen.Count >= owners ? HolderNote.None
             : !complete ? HolderNote.Unreadable
@@ -77,7 +85,7 @@ internal static class HolderScan
         foreach (int pid in Pids())
         {
             FileIdentity current = default;
-            var outcome = ScanProcess(pid, d => { current = d; return wanted.Contains(d); }, long.MaxValue, (fd, _, locks) =>
+            var outcome = ScanProcess(pid, d => { current = d; return wanted.Contains(d); }, long.MaxValue, int.MaxValue, 0, (fd, _, locks) =>
             {
                 var holder = ToHolder(pid, fd, locks);
                 if (holder.Perm == Perm.None && holder.Unshare == Unshare.None && !holder.LegacyBytes && !holder.Exclusive) return false;
@@ -91,11 +99,14 @@ internal static class HolderScan
         return found;
     }
 
-    private enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime }
+    private enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime, More }
+
+    /// <summary>Descriptors per process looked at in a conflict scan's first round.</summary>
+    private const int FirstRound = 256;
 
     /// <summary>Looks at each descriptor of <paramref name="pid"/> whose file <paramref name="matches"/>; <paramref name="found"/>
     /// gets its number, raw fdinfo and lock lines, and returns true to stop the whole scan.</summary>
-    private static ScanOutcome ScanProcess(int pid, Func<FileIdentity, bool> matches, long deadline,
+    private static ScanOutcome ScanProcess(int pid, Func<FileIdentity, bool> matches, long deadline, int take, int skip,
         Func<int, string, List<LockLine>, bool> found)
     {
         IEnumerable<int> fds;
@@ -104,8 +115,11 @@ internal static class HolderScan
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ScanOutcome.Unreadable; }
         try
         {
+            int index = 0;
             foreach (int fd in fds)
             {
+                if (index++ < skip) continue;
+                if (index > skip + take) return ScanOutcome.More;
                 if (Stopwatch.GetTimestamp() > deadline) return ScanOutcome.OutOfTime;
                 if (PathStat.Identity($"/proc/{pid}/fd/{fd}", out var id) != 0 || !matches(id)) continue;
                 string? fdinfo = TryRead($"/proc/{pid}/fdinfo/{fd}");
@@ -173,26 +187,6 @@ internal static class HolderScan
                 .Where(pid => pid > 0).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
-    }
-
-    /// <summary>Processes with small descriptor tables first (FDSize in /proc/PID/status), so one process with
-    /// tens of thousands of descriptors cannot use up the budget before QEMU, with its dozens, is looked at.</summary>
-    private static IEnumerable<int> SmallestFirst(IEnumerable<int> pids)
-    {
-        var buffer = new byte[4096];
-        return pids.Select(pid => (pid, size: FdTableSize(pid, buffer))).OrderBy(p => p.size).ThenBy(p => p.pid).Select(p => p.pid).ToList();
-    }
-
-    private static long FdTableSize(int pid, byte[] buffer)
-    {
-        int length = Syscalls.ReadFile($"/proc/{pid}/status", buffer);
-        if (length <= 0) return long.MaxValue;
-        var text = buffer.AsSpan(0, length);
-        int at = text.IndexOf("FDSize:"u8);
-        if (at < 0) return long.MaxValue;
-        var rest = text[(at + 7)..];
-        int end = rest.IndexOf((byte)'\n');
-        return long.TryParse(System.Text.Encoding.ASCII.GetString(end < 0 ? rest : rest[..end]).Trim(), out long size) ? size : long.MaxValue;
     }
 
     private static List<LockHolder> Sorted(List<LockHolder> holders)

@@ -13,7 +13,12 @@ public static class AcquisitionCheck
         string? expected = ReferenceTable.ExternalAcquisition(holder.Config, holder.Format, grantIndex, holder.Version);
         holder.Process.EnsureRunning();
 
-        bool ok = ImageLease.TryAcquire(holder.Image, grant.Perm, grant.Unshare, out var lease, out var conflict);
+        // An unlimited holder scan budget: the default 50 ms may run out on a loaded machine, and tests never time.
+        ImageLease? lease = null;
+        ImageLockConflictException? conflict = null;
+        try { lease = ImageLease.Acquire(holder.Image, grant.Perm, grant.Unshare, new ImageLockOptions { HolderScanBudget = Timeout.InfiniteTimeSpan }); }
+        catch (ImageLockConflictException e) { conflict = e; }
+        bool ok = lease is not null;
         try
         {
             if (expected is null)

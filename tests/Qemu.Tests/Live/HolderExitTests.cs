@@ -35,7 +35,8 @@ public sealed class HolderExitTests
         using var dir = new TempDir();
         using var vm = QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "raw", dir, version: version);
         var e = await Assert.ThrowsAsync<ImageLockConflictException>(async () =>
-            await ImageLease.AcquireAsync(vm.Image, Perm.Read, Unshare.Write, new LockWait(TimeSpan.FromMilliseconds(400))));
+            await ImageLease.AcquireAsync(vm.Image, Perm.Read, Unshare.Write,
+                new ImageLockOptions { Wait = new LockWait(TimeSpan.FromMilliseconds(400)), HolderScanBudget = Timeout.InfiniteTimeSpan }));
         Assert.Equal("Failed to get shared \"write\" lock", e.QemuMessage);
         Assert.Contains(e.Holders, h => h.Pid == vm.Process.Pid && h.Command!.Contains("qemu-system-x86_64", StringComparison.Ordinal));
         Assert.Empty(ProcLocks.Of(Environment.ProcessId, vm.Image));
@@ -54,8 +55,9 @@ public sealed class HolderExitTests
     {
         using var dir = new TempDir();
         using var holder = HolderPool.Start(config, format, dir, version);
-        Assert.False(ImageLease.TryAcquire(holder.Image, Perm.Read | Perm.Write | Perm.Resize, Unshare.All, out _, out var before));
-        Assert.Contains(before.Holders, h => h.Pid == holder.Process.Pid);
+        var before = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(holder.Image, Perm.Read | Perm.Write | Perm.Resize,
+            Unshare.All, new ImageLockOptions { HolderScanBudget = Timeout.InfiniteTimeSpan }));
+        Assert.True(before.Holders.Any(h => h.Pid == holder.Process.Pid), before.Message);
 
         holder.Process.KillHard(); // SIGKILL: QEMU cannot unlock anything itself
         Assert.True(ImageStatus.Probe(holder.Image).IsFree, "the kernel drops OFD locks when the last descriptor closes");
