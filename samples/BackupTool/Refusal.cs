@@ -21,11 +21,20 @@ public static class Refusal
             $"Cannot back up {conflict.ImagePath}: {what}.",
             $"QEMU's words: {conflict.QemuMessage}",
         };
-        foreach (var holder in conflict.Holders)
+        foreach (var holder in Holders(conflict))
             lines.Add($"It is held by pid {holder.Pid}: {holder.Command ?? "(command unknown)"}");
-        if (conflict.Holders.Count == 0)
+        if (Holders(conflict).Count == 0)
             lines.Add("The holder could not be identified (another user's process, or another host on shared storage).");
         lines.Add("Stop the writer, back up a snapshot instead, or run again with --wait SECONDS to wait for it to finish.");
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>The refusal names holders within a short budget; a person reading the explanation can wait for a full
+    /// look at /proc (status only probes: it takes no lock).</summary>
+    private static IReadOnlyList<LockHolder> Holders(ImageLockConflictException conflict)
+    {
+        if (conflict.HoldersComplete) return conflict.Holders;
+        try { return ImageStatus.Probe(conflict.ImagePath).Holders; }
+        catch (ImageLockException) { return conflict.Holders; }
     }
 }

@@ -67,7 +67,9 @@ public sealed class ChainBytesTests
         var e = Assert.Throws<ImageLockConflictException>(() => ImageChainLease.Acquire(overlay, Perm.Read, Unshare.Write | Unshare.Resize));
         Assert.Equal("Failed to get shared \"write\" lock", e.QemuMessage);
         Assert.Equal(backing, e.ImagePath);
-        Assert.Contains(e.Holders, h => h.Pid == vm.Process.Pid);
+        // Named within the default 50 ms scan budget, or the refusal says the budget ran out (a loaded machine).
+        Assert.True(e.Holders.Any(h => h.Pid == vm.Process.Pid) || !e.HoldersComplete, e.Message);
+        Assert.Contains(ImageStatus.Probe(backing).Holders, h => h.Pid == vm.Process.Pid);
         Assert.True(ImageStatus.Probe(overlay).IsFree, "the overlay lease was rolled back");
         Assert.Empty(ProcLocks.Of(Environment.ProcessId, backing));
     }

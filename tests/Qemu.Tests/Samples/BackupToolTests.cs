@@ -17,7 +17,8 @@ public sealed class BackupToolTests
             () => new ImageCopier().CopyAsync(writer.Image, destination, null, CancellationToken.None));
 
         Assert.Equal("Failed to get shared \"write\" lock", conflict.QemuMessage);
-        Assert.Contains(conflict.Holders, h => h.Pid == writer.Process.Pid);
+        // Named within the default 50 ms scan budget, or the refusal says the budget ran out (a loaded machine).
+        Assert.True(conflict.Holders.Any(h => h.Pid == writer.Process.Pid) || !conflict.HoldersComplete, conflict.Message);
         Assert.False(File.Exists(destination));
         var explanation = Refusal.Explain(conflict);
         Assert.Contains("another program is writing to it", explanation);
