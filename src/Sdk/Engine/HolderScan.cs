@@ -56,14 +56,16 @@ internal static class HolderScan
                         if (!locks.Any(l => l.Covers(lockByte))) return false; // holds other bytes only: not to blame
                         holders.Add(ToHolder(pid, fd, locks));
                         seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : fdinfo);
-                        return seen.Count >= owners;
+                        return false;
                     });
                 if (outcome == ScanOutcome.Unreadable) complete = false;
                 if (outcome == ScanOutcome.More) deferred.Add(pid);
                 if (outcome == ScanOutcome.OutOfTime)
                     return new HolderReport(Sorted(holders), HolderNote.OutOfTime, lockByte, budget);
-                if (stopped = outcome == ScanOutcome.Stopped) break;
             }
+            // Every owner /proc/locks counts is found (an inherited descriptor, e.g. hold's CMD, shares its owner):
+            // the rest of the big tables can only hold more copies.
+            stopped = seen.Count >= owners;
         }
         var note = seen.Count >= owners ? HolderNote.None
             : !complete ? HolderNote.Unreadable
