@@ -59,6 +59,21 @@ public static class ReferenceTable
         return Outcome(row[2 + grant]);
     }
 
+    /// <summary>The 5 QEMU clients of "QEMU clients while a configuration holds the image", in its order.</summary>
+    public static readonly string[] Clients =
+        ["qemu-img info", "qemu-img info -U", "qemu-io -r read", "qemu-io -r -U read", "qemu-io write"];
+
+    /// <summary>The expected outcome of client <paramref name="client"/> (index into <see cref="Clients"/>) while the
+    /// configuration of QEMU <paramref name="version"/> holds the image: null for ok, else QEMU's lock message.</summary>
+    public static string? ClientOutcome(string config, string format, int client, string version = QemuVersions.Default)
+    {
+        if (version != QemuVersions.Default && VersionDifferences.Client(version, config, format, client) is { } differs)
+            return Outcome(differs.Outcome);
+        var row = ReferenceData.Clients.SingleOrDefault(r => r[0] == config && r[1] == format)
+            ?? throw new XunitException($"no row '{config}' / {format} in 'QEMU clients while a configuration holds the image'");
+        return Outcome(row[2 + client]);
+    }
+
     /// <summary>"ok" → null; "rc=1: Failed to get ..." → the message.</summary>
     public static string? Outcome(string cell)
     {

@@ -12,6 +12,10 @@ public static class VersionDifferences
     /// <summary>An external grant with another outcome ("ok" or "rc=1: message") in <paramref name="Version"/>.</summary>
     public sealed record Acquisition(string Version, string Config, string Format, int Grant, string Outcome, string Reason);
 
+    /// <summary>A QEMU client (index into <see cref="ReferenceTable.Clients"/>) with another outcome while the
+    /// configuration of <paramref name="Version"/> holds the image.</summary>
+    public sealed record ClientChange(string Version, string Config, string Format, int Client, string Outcome, string Reason);
+
     /// <summary>A QEMU command that ends otherwise in <paramref name="Version"/>; null keeps the 7.2 value.</summary>
     public sealed record CommandChange(string Version, string Format, string Holder, string Command, int? ExitCode, string? Message,
         ImageAfter? Image, string Reason)
@@ -40,6 +44,8 @@ public static class VersionDifferences
 
     public static readonly Acquisition[] AcquisitionDifferences = [.. LockingOffAcquisitions()];
 
+    public static readonly ClientChange[] ClientDifferences = [.. LockingOffClients()];
+
     public static readonly CommandChange[] CommandDifferences =
     [
         new("5.2", "raw", "ref perm=read,write unshare=write,resize", "qemu-img convert", 0, "", ImageAfter.Unchanged, ConvertKeepsWrite),
@@ -52,8 +58,21 @@ public static class VersionDifferences
     public static Acquisition? ExternalAcquisition(string version, string config, string format, int grant) =>
         AcquisitionDifferences.SingleOrDefault(d => d.Version == version && d.Config == config && d.Format == format && d.Grant == grant);
 
+    public static ClientChange? Client(string version, string config, string format, int client) =>
+        ClientDifferences.SingleOrDefault(d => d.Version == version && d.Config == config && d.Format == format && d.Client == client);
+
     public static CommandChange? Command(string version, string format, string holder, string command) =>
         CommandDifferences.SingleOrDefault(d => d.Version == version && d.Format == format && d.Holder == holder && d.Command == command);
+
+    /// <summary>5.2's VM with file.locking=off holds a VM's usual bytes, so QEMU's clients are refused as by that VM.</summary>
+    private static IEnumerable<ClientChange> LockingOffClients()
+    {
+        const string config = "qsys q35, -drive file.locking=off + virtio-blk-pci";
+        foreach (var format in new[] { "raw", "qcow2" })
+            for (int c = 0; c < ReferenceTable.Clients.Length; c++)
+                if (ReferenceTable.ClientOutcome("qsys q35, -drive + virtio-blk-pci", format, c) is string message)
+                    yield return new("5.2", config, format, c, "rc=1: " + message, LockingOffLost);
+    }
 
     /// <summary>5.2's VM with file.locking=off holds a VM's usual bytes, so the grants are refused as against that VM.</summary>
     private static IEnumerable<Acquisition> LockingOffAcquisitions()
