@@ -3,7 +3,7 @@
 # docs/qemu-versions.md. Independent of ImageLock: it reads the kernel's list of locks (/proc/locks) for the
 # image's inode. 7.2 is the system's QEMU (PATH); other versions run through tests/Qemu.Tests/qemu-root after
 # `.ci/qemu-versions.sh` installed them. Needs root. Starts each holder itself and stops it by its own PID.
-#   usage: sudo bash docs/measure/qemu-versions.sh [VERSION...]     (default: 5.2 7.2 10.0)
+#   usage (as root): bash docs/measure/qemu-versions.sh [VERSION...]     (default: 5.2 7.2 10.0)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 versions=("$@"); [ ${#versions[@]} -gt 0 ] || versions=(5.2 7.2 10.0)

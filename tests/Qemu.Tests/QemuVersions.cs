@@ -14,7 +14,7 @@ public static class QemuVersions
 
     public static readonly string[] All = ["5.2", "7.2", "10.0"];
 
-    private const string InstallHint = "run `sudo .ci/qemu-versions.sh` (installs them under /var/cache/imagelock-qemu)";
+    private const string InstallHint = "run `.ci/qemu-versions.sh` as root (installs them under /var/cache/imagelock-qemu)";
 
     /// <summary>Where .ci/qemu-versions.sh keeps its trees.</summary>
     public static string Cache => Environment.GetEnvironmentVariable("IMAGELOCK_QEMU_CACHE") is { Length: > 0 } dir

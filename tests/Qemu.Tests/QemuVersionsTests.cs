@@ -37,7 +37,7 @@ public sealed class QemuVersionsTests
     [Fact]
     public void Missing_version_skips_naming_the_install_script()
     {
-        Assert.Equal("QEMU 5.2 not installed (x): run `sudo .ci/qemu-versions.sh` (installs them under /var/cache/imagelock-qemu)",
+        Assert.Equal("QEMU 5.2 not installed (x): run `.ci/qemu-versions.sh` as root (installs them under /var/cache/imagelock-qemu)",
             QemuVersions.SkipReason("5.2", "QEMU 5.2 not installed (x)", required: false));
         Assert.Null(QemuVersions.SkipReason("5.2", "QEMU 5.2 not installed (x)", required: true));
         Assert.Null(QemuVersions.SkipReason("10.0", null, required: false));
