@@ -53,7 +53,12 @@ public sealed class MirrorTargetTests
         for (int g = 0; g < ReferenceTable.ExternalGrants.Length; g++)
         {
             var grant = ReferenceTable.ExternalGrants[g];
-            bool ok = ImageLease.TryAcquire(target, grant.Perm, grant.Unshare, out var lease, out var conflict);
+            // An unlimited holder scan budget: the default 50 ms may run out on a loaded machine, and tests never time.
+            ImageLease? lease = null;
+            ImageLockConflictException? conflict = null;
+            try { lease = ImageLease.Acquire(target, grant.Perm, grant.Unshare, new ImageLockOptions { HolderScanBudget = Timeout.InfiniteTimeSpan }); }
+            catch (ImageLockConflictException e) { conflict = e; }
+            bool ok = lease is not null;
             using (lease)
             {
                 Assert.True(ok == (TargetOutcomes[g] is null), $"[QEMU {version}] {grant} on the mirror target: {conflict?.Message}");
