@@ -22,6 +22,14 @@ internal static class GeneratorChecks
         var driver = GeneratorBenchmarks.NewDriver(track: true).RunGenerators(compilation)
             .RunGenerators(compilation.ReplaceSyntaxTree(code.Unrelated, edit));
         var steps = driver.GetRunResult().Results[0].TrackedSteps;
+        // Cached: not run again. Unchanged: run again (the transform re-binds every annotated method on a new
+        // compilation), producing a model equal to the last one, so nothing downstream runs.
+        foreach (string step in new[] { StepNames.Transform, StepNames.Wrappers, StepNames.AllWrappers, StepNames.Types })
+        {
+            var reasons = (steps.TryGetValue(step, out var stepRuns) ? stepRuns : []).SelectMany(r => r.Outputs)
+                .GroupBy(o => o.Reason).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+            Console.WriteLine($"// after an unrelated edit, {step}: {string.Join(", ", reasons)}");
+        }
         string[] names = [StepNames.Wrappers, StepNames.AllWrappers, StepNames.Types];
         var notCached = names.SelectMany(n => steps.TryGetValue(n, out var runs) ? runs : [])
             .SelectMany(run => run.Outputs)

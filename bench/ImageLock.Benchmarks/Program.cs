@@ -7,7 +7,10 @@ return args switch
     ["--fcntl-table", .. var rest] => FcntlTable.Run(rest.FirstOrDefault()),
     ["--strace-cycle", var perm, var unshare] => StraceCycle.Run(perm, unshare),
     ["--wait-latency", .. var rest] => WaitLatency.Run(rest.Length > 0 ? int.Parse(rest[0]) : 300, 5, TimeSpan.FromSeconds(3)),
-    ["--analyzer-time", .. var rest] => AnalyzerTime.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5),
+    ["--analyzer-time", .. var rest] => AnalyzerTime.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5,
+        rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [100, 1_000, 10_000]),
+    ["--generator-steps", .. var rest] => GeneratorSteps.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5,
+        rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [100, 1_000, 10_000]),
     _ => RunBenchmarks(args),
 };
 

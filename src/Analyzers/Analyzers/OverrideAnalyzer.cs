@@ -25,6 +25,9 @@ public sealed class OverrideAnalyzer : ImageLockAnalyzer
     private static void Analyze(SymbolAnalysisContext context, GrantCache grants)
     {
         var method = (IMethodSymbol)context.Symbol;
+        // Nothing to compare for a method that overrides nothing in a type that implements no interface.
+        if (method.OverriddenMethod is null && method.ExplicitInterfaceImplementations.IsEmpty && method.ContainingType.AllInterfaces.IsEmpty)
+            return;
         foreach (var baseMember in BaseMembers(method))
         {
             var own = grants.Declared(method);

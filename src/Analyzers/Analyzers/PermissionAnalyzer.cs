@@ -34,6 +34,8 @@ public sealed class PermissionAnalyzer : ImageLockAnalyzer
             CheckOperation(context, grants, target.Name, invocation.Instance);
             return;
         }
+        // Only a call that passes a capability parameter can need more than the caller's grant.
+        if (!invocation.Arguments.Any(a => OperationHelpers.CapabilityParameter(a.Value, grants.Symbols) is not null)) return;
         if (grants.Declared(target) is { } callee)
             foreach (var argument in invocation.Arguments)
                 CheckCallee(context, grants, callee, argument.Value);

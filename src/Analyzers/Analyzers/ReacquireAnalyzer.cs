@@ -66,11 +66,14 @@ public sealed class ReacquireAnalyzer : ImageLockAnalyzer
     private static int? PathOverloadIndex(IMethodSymbol target, GrantCache grants)
     {
         target = target.ReducedFrom ?? target;
+        // Cheap tests first: most calls take no string, or have no annotated same-name sibling.
+        if (target.MethodKind != MethodKind.Ordinary || !target.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_String)) return null;
         if (grants.Declared(target) is not null) return null;
-        string key = OverloadKeys.Of(target.OriginalDefinition);
+        string? key = null;
         foreach (var sibling in target.ContainingType.GetMembers(target.Name).OfType<IMethodSymbol>())
         {
-            if (grants.Declared(sibling) is null || sibling.Parameters.Length != target.Parameters.Length) continue;
+            if (sibling.Parameters.Length != target.Parameters.Length || grants.Declared(sibling) is null) continue;
+            key ??= OverloadKeys.Of(target.OriginalDefinition);
             var capabilities = sibling.Parameters.Where(p => grants.Symbols.IsImageAccess(p.Type)).ToList();
             if (capabilities.Count != 1) continue;
             int index = capabilities[0].Ordinal;

@@ -30,12 +30,32 @@ public sealed class SuppressionAuditAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            // Without the SDK there is no IMGL0001 to suppress.
+            if (start.Compilation.GetTypeByMetadataName("ImageLock.RequiresImageAccessAttribute") is null) return;
             var types = SuppressionAttributes.Select(start.Compilation.GetTypeByMetadataName).Where(t => t is not null).ToImmutableArray();
-            if (types.IsEmpty) return;
-            start.RegisterSyntaxNodeAction(c => Analyze(c, types!), SyntaxKind.Attribute);
+            // `using Quiet = System.Diagnostics.CodeAnalysis.SuppressMessageAttribute;` (global or not) is rare: only then
+            // are attributes of any name bound.
+            bool aliases = start.Compilation.SyntaxTrees.Any(t => t.GetRoot(start.CancellationToken) is CompilationUnitSyntax unit && HasAlias(unit.Usings, unit.Members));
+            if (!types.IsEmpty) start.RegisterSyntaxNodeAction(c => Analyze(c, types!, aliases), SyntaxKind.Attribute);
+            start.RegisterSyntaxTreeAction(AnalyzePragmas);
         });
-        context.RegisterSyntaxTreeAction(AnalyzePragmas);
     }
+
+    private static bool NamesASuppression(AttributeSyntax attribute)
+    {
+        string name = attribute.Name switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => "",
+        };
+        return name.IndexOf("SuppressMessage", StringComparison.Ordinal) >= 0;
+    }
+
+    private static bool HasAlias(SyntaxList<UsingDirectiveSyntax> usings, SyntaxList<MemberDeclarationSyntax> members) =>
+        usings.Any(u => u.Alias is not null)
+        || members.OfType<BaseNamespaceDeclarationSyntax>().Any(n => HasAlias(n.Usings, n.Members));
 
     private static void AnalyzePragmas(SyntaxTreeAnalysisContext context)
     {
@@ -50,10 +70,12 @@ public sealed class SuppressionAuditAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, ImmutableArray<INamedTypeSymbol?> types)
+    private static void Analyze(SyntaxNodeAnalysisContext context, ImmutableArray<INamedTypeSymbol?> types, bool aliases)
     {
         var attribute = (AttributeSyntax)context.Node;
         if (attribute.ArgumentList is not { Arguments.Count: >= 2 } arguments) return;
+        // Binding every attribute is the expensive part; only names that can be a suppression (or an alias) are bound.
+        if (!aliases && !NamesASuppression(attribute)) return;
         if (context.SemanticModel.GetSymbolInfo(attribute, context.CancellationToken).Symbol is not IMethodSymbol constructor) return;
         if (!types.Any(t => SymbolEqualityComparer.Default.Equals(t, constructor.ContainingType))) return;
 
