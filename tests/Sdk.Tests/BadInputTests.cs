@@ -3,20 +3,21 @@ using ImageLock.Tests.Support;
 namespace ImageLock.Tests;
 
 /// <summary>Input that is not a lockable image: a typed exception naming the path, nothing modified, nothing leaked.
-/// Serial, because it counts every descriptor of the process.</summary>
+/// Serial, because it looks at every descriptor of the process.</summary>
 [Collection(SerialCollection.Name)]
 public sealed class BadInputTests
 {
-    /// <summary>Runs <paramref name="acquire"/> expecting <typeparamref name="T"/>, and checks the process has exactly
-    /// as many descriptors afterwards. Bounded by a timeout so a blocking open (FIFO) fails the test instead of hanging.</summary>
+    /// <summary>Runs <paramref name="acquire"/> expecting <typeparamref name="T"/>, and checks that no descriptor was left
+    /// open but the runtime's own (see <see cref="NewDescriptors"/>). Bounded by a timeout so a blocking open (FIFO)
+    /// fails the test instead of hanging.</summary>
     private static T Refused<T>(Action acquire) where T : Exception
     {
         ImageStatus.Probe(typeof(BadInputTests).Assembly.Location, identifyHolders: false); // warms lazily opened runtime descriptors
-        int before = ProcFd.Count();
+        var before = NewDescriptors.Snapshot();
         var task = Task.Run(() => Record.Exception(acquire));
         Assert.True(task.Wait(TimeSpan.FromMinutes(2)), "the call blocked"); // a hang guard, not a speed limit
         var e = Assert.IsType<T>(task.Result, exactMatch: false);
-        Assert.Equal(before, ProcFd.Count());
+        Assert.Empty(NewDescriptors.Since(before));
         return e;
     }
 

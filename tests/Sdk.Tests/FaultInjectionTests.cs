@@ -53,7 +53,7 @@ public sealed class FaultInjectionTests
     {
         using var image = new TempImage();
         ImageStatus.Probe(image.Path, identifyHolders: false);
-        int fdsBefore = ProcFd.Count();
+        var fdsBefore = NewDescriptors.Snapshot();
         Func<LockCall, int> fault = phase switch
         {
             "first-lock" => c => c.IsSet && c.Type == Native.F_RDLCK ? errno : 0,
@@ -65,7 +65,7 @@ public sealed class FaultInjectionTests
         Assert.Equal(image.Path, e.ImagePath);
         Assert.Contains(image.Path, e.Message);
         Assert.Equal(errno, e.Errno);
-        Assert.Equal(fdsBefore, ProcFd.Count());
+        Assert.Empty(NewDescriptors.Since(fdsBefore));
         Assert.Empty(ProcFd.On(image.Path));
         LeaseFacts.AssertFree(image.Path);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ImageLock;
+using ImageLock.Tests.Support;
 
 // Stress worker for ImageLock.Sdk.Tests: random acquisitions on one image, recording each critical section
 // (monotonic start/end, grant) so the test can check that no two conflicting sections ever overlapped.
@@ -30,8 +31,7 @@ File.Delete(scratch);
 ImageStatus.Probe(image, identifyHolders: false);
 Console.WriteLine("ready");
 Console.In.ReadLine(); // all workers start together
-var fdsBeforeSet = Fds();
-int fdsBefore = fdsBeforeSet.Count;
+var fdsBefore = NewDescriptors.Snapshot();
 
 int acquired = 0, refused = 0;
 for (int i = 0; i < iterations; i++)
@@ -52,11 +52,9 @@ for (int i = 0; i < iterations; i++)
     acquired++;
     output.WriteLine($"{start} {end} {(int)perm} {(int)unshare}");
 }
-var fdsAfterSet = Fds();
-int fdsAfter = fdsAfterSet.Count;
-foreach (var fd in fdsAfterSet.Except(fdsBeforeSet)) Console.Error.WriteLine("new fd: " + fd);
-int imageFds = fdsAfterSet.Count(f => f.EndsWith(" -> " + Path.GetFullPath(image), StringComparison.Ordinal));
-output.WriteLine($"# acquired={acquired} refused={refused} fds-before={fdsBefore} fds-after={fdsAfter} image-fds={imageFds}");
+// Descriptors the loop left open, the runtime's own (an assembly loaded on a rare path, its pipes) set aside.
+var leaked = NewDescriptors.Since(fdsBefore);
+foreach (var fd in leaked) Console.Error.WriteLine("leaked " + fd);
+int imageFds = NewDescriptors.Snapshot().Values.Count(target => target == Path.GetFullPath(image));
+output.WriteLine($"# acquired={acquired} refused={refused} leaked-fds={leaked.Count} image-fds={imageFds}");
 return 0;
-
-static HashSet<string> Fds() => Directory.GetFiles("/proc/self/fd").Select(f => { try { return f + " -> " + new FileInfo(f).LinkTarget; } catch (IOException) { return f; } }).ToHashSet();

@@ -5,9 +5,6 @@ namespace ImageLock.Tests.Support;
 /// <summary>What /proc says about this process's descriptors: independent evidence of what the engine holds.</summary>
 internal static class ProcFd
 {
-    /// <summary>All open descriptors of this process.</summary>
-    public static int Count() => Directory.GetFiles("/proc/self/fd").Length;
-
     /// <summary>Descriptors of this process open on <paramref name="path"/> (compared by link target).</summary>
     public static List<int> On(string path)
     {
