@@ -59,7 +59,7 @@ internal static class HolderScan
                         return false;
                     });
                 if (outcome == ScanOutcome.Unreadable) complete = false;
-                if (outcome == ScanOutcome.More) deferred.Add(pid);
+                if (outcome == ScanOutcome.More && round == 0) deferred.Add(pid);
                 if (outcome == ScanOutcome.OutOfTime)
                     return new HolderReport(Sorted(holders), HolderNote.OutOfTime, lockByte, budget);
             }
@@ -121,7 +121,7 @@ internal static class HolderScan
             foreach (int fd in fds)
             {
                 if (index++ < skip) continue;
-                if (index > skip + take) return ScanOutcome.More;
+                if (index > (long)skip + take) return ScanOutcome.More; // long: the second round takes int.MaxValue
                 if (Stopwatch.GetTimestamp() > deadline) return ScanOutcome.OutOfTime;
                 if (PathStat.Identity($"/proc/{pid}/fd/{fd}", out var id) != 0 || !matches(id)) continue;
                 string? fdinfo = TryRead($"/proc/{pid}/fdinfo/{fd}");
