@@ -1,0 +1,80 @@
+# bash completion for imagelock(1): commands, options, the LIST values of --perm/--unshare, images, and the
+# command after 'hold IMAGE --'. Uses bash-completion's helpers when they are loaded, plain compgen otherwise.
+
+_imagelock_files()
+{
+    if declare -F _filedir >/dev/null; then _filedir; else mapfile -t COMPREPLY < <(compgen -f -- "$1"); fi
+}
+
+# Completes the last item of a comma-separated LIST, offering the permissions not yet in it.
+_imagelock_list()
+{
+    local cur=$1 head="" item words=""
+    [[ $cur == *,* ]] && head=${cur%,*},
+    for item in read consistent-read write write-unchanged resize all; do
+        [[ ,$head == *,$item,* ]] || words+=" $head$item"
+    done
+    [[ -z $head ]] && words+=" -"
+    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+    # More items can follow: no space after a complete item.
+    [[ ${#COMPREPLY[@]} -gt 0 ]] && compopt -o nospace 2>/dev/null
+}
+
+_imagelock()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local command="" i
+    COMPREPLY=()
+
+    # --perm=LIST: bash splits the word at '='.
+    if [[ $cur == = ]]; then prev=${COMP_WORDS[COMP_CWORD-1]}; cur=""
+    elif [[ $prev == = ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}
+    fi
+
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} != -* ]]; then command=${COMP_WORDS[i]}; break; fi
+    done
+
+    if [[ -z $command ]]; then
+        if [[ $cur == -* ]]; then
+            mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
+        else
+            mapfile -t COMPREPLY < <(compgen -W "status hold demo help" -- "$cur")
+        fi
+        return
+    fi
+
+    case $command in
+        status)
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "--json --help" -- "$cur")
+            else
+                _imagelock_files "$cur"
+            fi
+            ;;
+        hold)
+            # After 'hold ... --' comes a command line of its own.
+            for ((i = 2; i < COMP_CWORD; i++)); do
+                if [[ ${COMP_WORDS[i]} == -- ]]; then
+                    if declare -F _command_offset >/dev/null; then _command_offset $((i + 1))
+                    else mapfile -t COMPREPLY < <(compgen -c -- "$cur"); fi
+                    return
+                fi
+            done
+            case $prev in
+                --perm | --unshare) _imagelock_list "$cur"; return ;;
+                --wait) return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "--perm --unshare --wait --posix --help --" -- "$cur")
+            else
+                _imagelock_files "$cur"
+            fi
+            ;;
+        help)
+            mapfile -t COMPREPLY < <(compgen -W "status hold demo" -- "$cur")
+            ;;
+    esac
+}
+
+complete -F _imagelock imagelock
