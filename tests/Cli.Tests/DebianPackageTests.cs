@@ -28,7 +28,7 @@ public sealed class DebianPackageTests(DebianMachine machine) : IClassFixture<De
         try
         {
             using var holder = machine.Start("imagelock", "hold", "--perm", "read,write", "--unshare", "resize", image, "--", "sleep", "600");
-            CliFacts.WaitHeld(onHost, holder);
+            CliFacts.WaitHeld(onHost, holder, Perm.Read | Perm.Write, Unshare.Resize);
 
             var r = machine.Run("imagelock", "status", image);
             Assert.True(r.Exit == 0, CliFacts.Describe(r));
