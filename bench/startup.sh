@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Startup: `imagelock status` of a free image beside `flock -n FILE true` and `lslocks`, in one hyperfine run
+# (docs/benchmarks.md, benchmark 8). Goal: the native imagelock within 3x flock.
+#   bench/startup.sh [NATIVE_IMAGELOCK]
+# Without an argument it publishes the native binary (dotnet publish src/Cli -r linux-x64 -c Release) into a temp
+# folder. The framework-dependent build (what `dotnet tool install` gives) runs too, for comparison.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+command -v hyperfine >/dev/null || { echo "startup.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+native=${1:-}
+if [ -z "$native" ]; then
+  dotnet publish "$repo/src/Cli/ImageLock.Cli.csproj" -r linux-x64 -c Release -o "$work/native" -nologo -v quiet >/dev/null
+  native=$work/native/imagelock
+fi
+dotnet build "$repo/src/Cli/ImageLock.Cli.csproj" -c Release -o "$work/jit" -nologo -v quiet >/dev/null
+truncate -s 1M "$work/free.raw"
+
+hyperfine -N --warmup 20 --runs "${RUNS:-200}" --export-markdown "$work/startup.md" \
+  -n "imagelock status (native)" "$native status $work/free.raw" \
+  -n "flock -n FILE true" "flock -n $work/free.raw true" \
+  -n "lslocks" "lslocks" \
+  -n "imagelock status (dotnet tool build)" "$work/jit/imagelock status $work/free.raw"
+cat "$work/startup.md"
