@@ -11,7 +11,11 @@ case $rid in
   linux-arm64) arch=arm64 ;;
   *) echo "build.sh: no Debian architecture for RID '$rid'" >&2; exit 2 ;;
 esac
-version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props")
+# The one version (Directory.Build.props): 0.2.0-preview.1 is Debian's 0.2.0~preview.1 (sorts before 0.2.0).
+prefix=$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$repo/Directory.Build.props")
+suffix=$(sed -n 's:.*<VersionSuffix[^>]*>\(.*\)</VersionSuffix>.*:\1:p' "$repo/Directory.Build.props")
+version=$prefix${suffix:+~$suffix}
+[ -n "$prefix" ] || { echo "build.sh: no VersionPrefix in Directory.Build.props" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
