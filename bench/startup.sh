@@ -6,7 +6,11 @@
 # folder. The framework-dependent build (what `dotnet tool install` gives) runs too, for comparison.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-command -v hyperfine >/dev/null || { echo "startup.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+# hyperfine from Debian (root installs it; anyone else is told how).
+if ! command -v hyperfine >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || { echo "startup.sh: needs hyperfine: sudo apt-get install hyperfine" >&2; exit 2; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null || { echo "startup.sh: apt-get install hyperfine failed" >&2; exit 2; }
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
