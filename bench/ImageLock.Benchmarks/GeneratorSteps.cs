@@ -21,14 +21,17 @@ internal static class GeneratorSteps
 
             var cold = new List<double>();
             var incremental = new List<double>();
+            var unrelated = code.Unrelated;
             for (int r = 0; r <= runs; r++) // run 0 warms up the JIT
             {
-                var fresh = code.Create();
+                var fresh = code.CreateFromNewTrees(); // a real cold run: no tree seen before
                 long t0 = Stopwatch.GetTimestamp();
                 GeneratorBenchmarks.NewDriver().RunGenerators(fresh);
                 double c = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
 
-                var edited = compilation.ReplaceSyntaxTree(code.Unrelated, SyntheticCompilation.EditedUnrelated(r + 2));
+                var edit = SyntheticCompilation.EditedUnrelated(r + 2);
+                var edited = compilation.ReplaceSyntaxTree(unrelated, edit);
+                unrelated = edit;
                 t0 = Stopwatch.GetTimestamp();
                 warm = warm.RunGenerators(edited);
                 double i = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;

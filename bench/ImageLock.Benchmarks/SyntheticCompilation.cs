@@ -37,6 +37,11 @@ internal sealed class SyntheticCompilation
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
                 concurrentBuild: false)); // one thread: steadier numbers on a shared two-core machine
 
+    /// <summary>A compilation of the same code from newly parsed trees, so nothing cached per tree object (the
+    /// generator's per-file declaration texts) carries over: what a command-line build sees.</summary>
+    public CSharpCompilation CreateFromNewTrees() =>
+        Create().RemoveAllSyntaxTrees().AddSyntaxTrees(Trees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), Parse, t.FilePath)));
+
     /// <summary>The unrelated file after an edit that touches no annotated method.</summary>
     public static SyntaxTree EditedUnrelated(int version) => Tree(UnrelatedPath, UnrelatedText(version));
 

@@ -3,8 +3,12 @@ namespace ImageLock.Generators;
 /// <summary>Tracking names of the generator's pipeline steps, for incremental tests.</summary>
 public static class StepNames
 {
-    /// <summary>The transform's output per annotated method: a <c>WrapperModel</c>, or null for a shape it cannot wrap.
-    /// An edit that does not change the model shows here as <c>Unchanged</c>.</summary>
+    /// <summary>The compilation's declarations (every file without its method bodies, references, options). Runs on
+    /// every new compilation; an edit inside a body shows here as <c>Unchanged</c> and everything below as <c>Cached</c>.</summary>
+    public const string Declarations = "ImageLock.Declarations";
+
+    /// <summary>The semantic transform's output per file with wrappable annotated methods; runs only when the
+    /// declarations changed. A file whose models did not change shows as <c>Unchanged</c>.</summary>
     public const string Transform = "ImageLock.Transform";
 
     /// <summary>One <c>WrapperModel</c> per wrappable annotated method.</summary>

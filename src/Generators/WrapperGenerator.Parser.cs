@@ -17,18 +17,56 @@ public sealed partial class WrapperGenerator
     /// </summary>
     internal static class Parser
     {
-        public static WrapperModel? TryCreate(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <summary>The wrappers of every file that has any, in compilation order: the semantic transform.</summary>
+        public static IEnumerable<FileModel> Files(Compilation compilation, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length != 1)
+            var trees = compilation.SyntaxTrees.Select(t => (Tree: t, Facts: TreeFacts.Of(t, cancellationToken))).ToList();
+            var names = AttributeNames.In(trees.Select(t => t.Facts));
+            foreach (var (tree, facts) in trees)
+            {
+                SemanticModel? semanticModel = null;
+                var wrappers = new List<WrapperModel>();
+                foreach (var candidate in facts.Candidates)
+                {
+                    if (!candidate.AttributeNames.Any(names.Contains))
+                        continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    semanticModel ??= compilation.GetSemanticModel(tree);
+                    if (semanticModel.GetDeclaredSymbol(candidate.Node, cancellationToken) is not IMethodSymbol method)
+                        continue;
+                    var attributes = AttributesOn(candidate.Node, method, cancellationToken);
+                    if (attributes.Count > 0 && TryCreate(method, attributes, semanticModel, candidate.Node, cancellationToken) is { } wrapper)
+                        wrappers.Add(wrapper);
+                }
+                if (wrappers.Count > 0)
+                    yield return new FileModel(tree.FilePath, wrappers.ToEquatableArray());
+            }
+        }
+
+        /// <summary>The <c>[RequiresImageAccess]</c> attributes written on this declaration (a partial method's
+        /// symbol merges both parts' attributes; as ForAttributeWithMetadataName, only this part's count).</summary>
+        private static List<AttributeData> AttributesOn(MethodDeclarationSyntax node, IMethodSymbol method, CancellationToken cancellationToken) =>
+            method.GetAttributes().Concat(method.GetReturnTypeAttributes())
+                .Where(a => a.ApplicationSyntaxReference is { } reference
+                    && reference.SyntaxTree == node.SyntaxTree
+                    && a.AttributeClass?.ToDisplayString() == KnownNames.RequiresImageAccessAttribute
+                    && reference.GetSyntax(cancellationToken).Parent?.Parent == node)
+                .ToList();
+
+        private static WrapperModel? TryCreate(
+            IMethodSymbol method, List<AttributeData> attributes, SemanticModel semanticModel, MethodDeclarationSyntax node,
+            CancellationToken cancellationToken)
+        {
+            if (attributes.Count != 1)
                 return null;
             if (Shapes.Unsupported(method, cancellationToken))
                 return null;
             int imageIndex = Shapes.SingleImageAccessIndex(method);
             if (imageIndex < 0)
                 return null;
-            if (Grants.TryRead(context.Attributes[0]) is not GrantModel grant)
+            if (Grants.TryRead(attributes[0]) is not GrantModel grant)
                 return null;
-            if (Collisions.Find(method, imageIndex, context.SemanticModel.Compilation) is not bool hidesInheritedWrapper)
+            if (Collisions.Find(method, imageIndex, semanticModel.Compilation) is not bool hidesInheritedWrapper)
                 return null;
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -68,7 +106,7 @@ public sealed partial class WrapperGenerator
                 Attributes: Attributes.Of(method.GetAttributes(), imageName, pathName),
                 ReturnAttributes: Attributes.Of(method.GetReturnTypeAttributes(), imageName, pathName),
                 DoesNotReturn: method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute"),
-                NullableAnnotations: context.SemanticModel.GetNullableContext(context.TargetNode.SpanStart).AnnotationsEnabled());
+                NullableAnnotations: semanticModel.GetNullableContext(node.SpanStart).AnnotationsEnabled());
         }
 
         private static ParameterModel PathParameter(string name) =>

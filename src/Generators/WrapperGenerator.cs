@@ -1,5 +1,5 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ImageLock.Generators;
 
@@ -14,15 +14,24 @@ public sealed partial class WrapperGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // The transform is the only place that sees symbols; it returns value-equal models or null.
-        var wrappers = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.RequiresImageAccessAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                static (ctx, ct) => Parser.TryCreate(ctx, ct))
-            .WithTrackingName(StepNames.Transform)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+        // Runs on every edit and is cheap: one cached declaration text per unchanged file. An edit inside a method
+        // body (most edits) leaves it equal.
+        var declarations = context.CompilationProvider
+            .Select(static (compilation, ct) => Declarations.Of(compilation, ct))
+            .WithTrackingName(StepNames.Declarations);
+
+        // The only place that sees symbols, and it runs only when the declarations changed: the comparer ignores the
+        // compilation, so a new compilation with equal declarations is Unchanged here and nothing below runs.
+        // (ForAttributeWithMetadataName would re-bind every annotated method on every new compilation.)
+        // The price: the table keeps the compilation of the last declaration change alive until the next one.
+        var files = declarations
+            .Combine(context.CompilationProvider)
+            .WithComparer(DeclarationsOnly.Instance)
+            .SelectMany(static (input, ct) => Parser.Files(input.Right, ct))
+            .WithTrackingName(StepNames.Transform);
+
+        var wrappers = files
+            .SelectMany(static (file, _) => file.Wrappers)
             .WithTrackingName(StepNames.Wrappers);
 
         // One file per containing type: collect, then split again by type so unchanged types stay cached.
@@ -33,5 +42,15 @@ public sealed partial class WrapperGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Types);
 
         context.RegisterSourceOutput(types, static (spc, type) => spc.AddSource(type.Hierarchy.HintName, Emitter.Emit(type)));
+    }
+
+    /// <summary>Compares the declarations and ignores the compilation they came with.</summary>
+    private sealed class DeclarationsOnly : IEqualityComparer<(Declarations Left, Compilation Right)>
+    {
+        public static readonly DeclarationsOnly Instance = new();
+
+        public bool Equals((Declarations Left, Compilation Right) x, (Declarations Left, Compilation Right) y) => x.Left.Equals(y.Left);
+
+        public int GetHashCode((Declarations Left, Compilation Right) obj) => obj.Left.GetHashCode();
     }
 }

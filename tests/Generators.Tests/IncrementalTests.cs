@@ -56,6 +56,7 @@ public class IncrementalTests
             {
                 Models.TypeModel type => type.Hierarchy.HintName,
                 Models.WrapperModel wrapper => wrapper.Name,
+                Models.FileModel file => file.Path,
                 _ => o.Value?.GetType().Name ?? "null",
             }, o.Reason))
             .ToArray();
@@ -80,15 +81,101 @@ public class IncrementalTests
             Reasons(second, StepNames.Types));
     }
 
+    /// <summary>Every tracked step of a run and the reasons of its outputs, e.g. "ImageLock.Transform: Cached".</summary>
+    private static string[] StepReasons(GeneratorRunResult run) =>
+        [.. new[] { StepNames.Declarations, StepNames.Transform, StepNames.Wrappers, StepNames.AllWrappers, StepNames.Types }
+            .Select(step => $"{step}: " + string.Join(", ", run.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).Distinct()))];
+
+    [Theory]
+    [InlineData("_unrelated++;", "_unrelated += 2;")] // inside a body of the same file
+    [InlineData("{ _unrelated++; }", "{ _unrelated++; // a comment\n    }")]
+    public void EditInsideABodyRunsNoSemanticStep(string before, string after)
+    {
+        var (first, second) = RunTwice(source => source.Replace(before, after));
+
+        // The declarations are computed again and are equal; the semantic transform and everything after it did not run.
+        Assert.Equal(
+        [
+            $"{StepNames.Declarations}: Unchanged",
+            $"{StepNames.Transform}: Cached",
+            $"{StepNames.Wrappers}: Cached",
+            $"{StepNames.AllWrappers}: Cached",
+            $"{StepNames.Types}: Cached",
+        ], StepReasons(second));
+        Assert.All(second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.Equal(Text(first, "App.Alpha.g.cs"), Text(second, "App.Alpha.g.cs"));
+    }
+
     [Fact]
-    public void UnrelatedEditInTheSameFileLeavesTheModelUnchangedAndProducesNoNewOutput()
+    public void EditOfAnUnrelatedFileRunsNoSemanticStep()
+    {
+        var compilation = GeneratorHarness.Compile(Alpha, Beta, "namespace App; public static class Other { public static int Answer() => 42; }");
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        var other = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText(
+            other.ToString().Replace("42", "43"), GeneratorHarness.ParseOptions, other.FilePath));
+
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal($"{StepNames.Declarations}: Unchanged", StepReasons(second)[0]);
+        Assert.All(StepReasons(second).Skip(1), r => Assert.EndsWith(": Cached", r));
+    }
+
+    [Fact]
+    public void YieldAddedInsideABodyRemovesTheWrapper()
+    {
+        // An iterator is not wrapped, so a body edit that adds yield must reach the semantic transform.
+        const string Before = "public System.Collections.Generic.IEnumerable<int> Scan(ImageAccess image) { return [1]; }";
+        var compilation = GeneratorHarness.Compile(Alpha.Replace("public void Scan(ImageAccess image) { _unrelated++; }", Before), Beta);
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.First();
+        var iterator = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(
+            tree.ToString().Replace("{ return [1]; }", "{ yield return 1; }"), GeneratorHarness.ParseOptions, tree.FilePath));
+
+        var first = driver.GetRunResult().Results.Single();
+        var second = driver.RunGenerators(iterator).GetRunResult().Results.Single();
+
+        Assert.Contains("Scan(string imagePath)", Text(first, "App.Alpha.g.cs"));
+        Assert.DoesNotContain(second.GeneratedSources, s => s.HintName == "App.Alpha.g.cs");
+        Assert.Contains(second.GeneratedSources, s => s.HintName == "App.Beta.g.cs");
+    }
+
+    [Fact]
+    public void ConstantEditInAnotherFileReachesTheWrapper()
+    {
+        // The default value lives in another file: the wrapper depends on declarations outside its own.
+        const string Gamma = """
+            using ImageLock;
+            namespace App;
+            public partial class Gamma
+            {
+                [RequiresImageAccess(Perm.Read)]
+                public void Look(ImageAccess image, int depth = Limits.Depth) { }
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(Gamma, "namespace App; public static class Limits { public const int Depth = 3; }");
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        var limits = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(limits, CSharpSyntaxTree.ParseText(
+            limits.ToString().Replace("Depth = 3", "Depth = 4"), GeneratorHarness.ParseOptions, limits.FilePath));
+
+        var first = driver.GetRunResult().Results.Single();
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains("int depth = 3", Text(first, "App.Gamma.g.cs"));
+        Assert.Contains("int depth = 4", Text(second, "App.Gamma.g.cs"));
+        Assert.Equal([("User0.cs", IncrementalStepRunReason.Modified)], Reasons(second, StepNames.Transform));
+    }
+
+    [Fact]
+    public void UnrelatedDeclarationInTheSameFileLeavesTheModelUnchangedAndProducesNoNewOutput()
     {
         var (first, second) = RunTwice(source => source.Replace("private int _unrelated;", "private int _unrelated; private string _more = \"x\";"));
 
-        // Alpha's tree changed, so its transform re-ran; the model it produced equals the old one...
-        Assert.Contains(("Scan", IncrementalStepRunReason.Unchanged), Reasons(second, StepNames.Transform));
-        Assert.DoesNotContain(Reasons(second, StepNames.Transform),
-            r => r.Reason is IncrementalStepRunReason.New or IncrementalStepRunReason.Modified);
+        // A declaration changed, so the semantic transform re-ran; every file's models equal the old ones...
+        Assert.Equal([("User0.cs", IncrementalStepRunReason.Unchanged), ("User1.cs", IncrementalStepRunReason.Unchanged)],
+            Reasons(second, StepNames.Transform));
         // ...so nothing downstream runs again and no source is produced anew.
         Assert.All(Reasons(second, StepNames.Wrappers), r => Assert.Equal(IncrementalStepRunReason.Cached, r.Reason));
         Assert.All(Reasons(second, StepNames.Types), r => Assert.Equal(IncrementalStepRunReason.Cached, r.Reason));

@@ -37,7 +37,7 @@ public class ModelTests
         [typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(SyntaxTree), typeof(SemanticModel), typeof(Location), typeof(AttributeData)];
 
     private static readonly Type[] ModelTypes =
-        [typeof(TypeModel), typeof(WrapperModel), typeof(HierarchyInfo), typeof(TypeDeclarationInfo), typeof(ParameterModel), typeof(GrantModel)];
+        [typeof(FileModel), typeof(TypeModel), typeof(WrapperModel), typeof(HierarchyInfo), typeof(TypeDeclarationInfo), typeof(ParameterModel), typeof(GrantModel)];
 
     [Fact]
     public void ModelTypesDeclareOnlyPlainValueMembers()

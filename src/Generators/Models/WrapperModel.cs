@@ -94,3 +94,8 @@ internal sealed record GrantModel(string Perm, string Unshare, int WaitMilliseco
 
 /// <summary>All wrappers of one containing type: the unit of output (one file each).</summary>
 internal sealed record TypeModel(HierarchyInfo Hierarchy, EquatableArray<WrapperModel> Wrappers);
+
+/// <summary>The wrappers of one source file: the semantic transform's unit, so an edit elsewhere leaves them cached.</summary>
+/// <param name="Path">The file's path.</param>
+/// <param name="Wrappers">Its wrappable annotated methods, in declaration order.</param>
+internal sealed record FileModel(string Path, EquatableArray<WrapperModel> Wrappers);
