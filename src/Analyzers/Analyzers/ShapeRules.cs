@@ -81,22 +81,25 @@ internal static class ShapeRules
     /// accessible member of a base type.</summary>
     private static IMethodSymbol? Collision(IMethodSymbol method, int index, KnownSymbols symbols, Compilation compilation)
     {
-        string key = OverloadKeys.Of(method, index);
+        // The key is built only for a same-name member that could clash: most methods have none but themselves.
+        string? key = null;
+        string Key() => key ??= OverloadKeys.Of(method, index);
         var self = method.PartialDefinitionPart ?? method;
         foreach (var member in SameName(method.ContainingType, method))
         {
             if (SymbolEqualityComparer.Default.Equals(member.PartialDefinitionPart ?? member, self)) continue;
-            if (GeneratedWrappers.Is(member)) continue;
-            if (OverloadKeys.Of(member) == key) return member;
-            if (symbols.FindAttribute(member) is not null && SingleCapability(member, symbols) is int other && OverloadKeys.Of(member, other) == key)
+            if (member.Parameters.Length != method.Parameters.Length || GeneratedWrappers.Is(member)) continue;
+            if (OverloadKeys.Of(member) == Key()) return member;
+            if (symbols.FindAttribute(member) is not null && SingleCapability(member, symbols) is int other && OverloadKeys.Of(member, other) == Key())
                 return member;
         }
         for (var baseType = method.ContainingType.BaseType; baseType is not null; baseType = baseType.BaseType)
             foreach (var member in SameName(baseType, method))
-                if (member.DeclaredAccessibility != Accessibility.Private
+                if (member.Parameters.Length == method.Parameters.Length
+                    && member.DeclaredAccessibility != Accessibility.Private
                     && compilation.IsSymbolAccessibleWithin(member, method.ContainingType)
                     && !GeneratedWrappers.Is(member)
-                    && OverloadKeys.Of(member) == key)
+                    && OverloadKeys.Of(member) == Key())
                     return member;
         return null;
     }
@@ -115,8 +118,11 @@ internal static class ShapeRules
         type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || (type is IArrayTypeSymbol array && IsPointer(array.ElementType));
 
     private static bool IsAsyncShape(IMethodSymbol method) =>
-        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", Arity: 0 or 1 } named
-        && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+        method.ReturnType is INamedTypeSymbol
+        {
+            Name: "Task" or "ValueTask", Arity: 0 or 1,
+            ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
+        };
 
     // `yield` outside nested functions, in any part of a partial method.
     private static bool IsIterator(IMethodSymbol method, CancellationToken ct)
