@@ -30,7 +30,8 @@ public sealed class Consumer
 
     public void Write(string file, string text) => File.WriteAllText(Path.Combine(Directory, file), text);
 
-    public Run Build() => Dotnet.Exec(Directory, _feed.Environment, "dotnet", "build", "-nologo", "-v", "q");
+    public Run Build(params string[] options) =>
+        Dotnet.Exec(Directory, _feed.Environment, "dotnet", ["build", "-nologo", "-v", "q", .. options]);
 
     public Run Run(params string[] args) =>
         Dotnet.Exec(Directory, _feed.Environment, "dotnet", ["run", "--no-build", "--", .. args]);
