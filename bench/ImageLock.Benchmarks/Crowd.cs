@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ImageLock.Benchmarks;
+
+/// <summary>
+/// Another process for benchmark 8: this program started again as <c>--crowd N [IMAGE]</c>. It raises its open-files
+/// limit, opens /dev/null N times, then (with IMAGE) takes the conflicting grant (perm read, unshare write) through a
+/// descriptor behind all of them, prints "ready" and waits for its stdin to close. The parent kills it by its PID.
+/// </summary>
+internal static unsafe class Crowd
+{
+    public const Perm HolderPerm = Perm.Read;
+    public const Unshare HolderUnshare = Unshare.Write;
+
+    public static int Run(int descriptors, string? image)
+    {
+        if (descriptors > 0)
+        {
+            ulong* limit = stackalloc ulong[2] { (ulong)descriptors + 256, (ulong)descriptors + 256 };
+            if (setrlimit(7 /* RLIMIT_NOFILE */, limit) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError(); // before Console.Error, whose first use makes calls of its own
+                Console.Error.WriteLine($"skipped: setrlimit(RLIMIT_NOFILE, {descriptors + 256}) failed: errno {errno} " +
+                    "(raising the hard limit needs CAP_SYS_RESOURCE)");
+                return 1;
+            }
+        }
+        var devNull = "/dev/null\0"u8;
+        fixed (byte* path = devNull)
+            for (int i = 0; i < descriptors; i++)
+                if (open(path, 0x80000 /* O_RDONLY | O_CLOEXEC */) < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    Console.Error.WriteLine($"open #{i} failed: errno {errno}");
+                    return 1;
+                }
+        using var lease = image is null ? null : ImageLease.Acquire(image, HolderPerm, HolderUnshare);
+        Console.WriteLine("ready");
+        Console.In.ReadToEnd();
+        return 0;
+    }
+
+    /// <summary>Starts this program as a crowd of <paramref name="descriptors"/>; returns once it is ready, or null when
+    /// it could not open them (it said why on stderr).</summary>
+    public static Process? Start(int descriptors, string? image)
+    {
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Crowd).Assembly.Location);
+        start.ArgumentList.Add("--crowd");
+        start.ArgumentList.Add(descriptors.ToString(CultureInfo.InvariantCulture));
+        if (image is not null) start.ArgumentList.Add(image);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the crowd");
+        if (process.StandardOutput.ReadLine() == "ready") return process;
+        Stop(process);
+        return null;
+    }
+
+    /// <summary>SIGKILL by the child's own PID, then reap it.</summary>
+    public static void Stop(Process process)
+    {
+        if (!process.HasExited) kill(process.Id, 9);
+        process.WaitForExit();
+        process.Dispose();
+    }
+
+    [DllImport("libc", SetLastError = true)] private static extern int setrlimit(int resource, ulong* limit);
+    [DllImport("libc", SetLastError = true)] private static extern int open(byte* path, int flags);
+    [DllImport("libc", SetLastError = true)] private static extern int kill(int pid, int signal);
+}
