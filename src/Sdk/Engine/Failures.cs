@@ -11,7 +11,7 @@ internal static class Failures
     {
         if (failure.IsConflict)
         {
-            var report = HolderScan.ForConflict(image, api, failure.ConflictByte, holderScanBudget);
+            var report = HolderScan.ForConflict(path, image, api, failure.ConflictByte, holderScanBudget);
             return new ImageLockConflictException(path, (Perm)(1 << failure.Bit), failure.Shared, failure.Byte, report);
         }
         // QEMU appends its hint only after a failed check, never after a byte it could not lock.

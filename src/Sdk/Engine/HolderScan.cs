@@ -15,7 +15,7 @@ internal static class HolderScan
 {
     /// <summary>The holders of the one byte a refusal conflicted on, named within <paramref name="budget"/>. First the
     /// byte is tested again: when nobody holds it any more the conflict was transient and nobody is named.</summary>
-    public static HolderReport ForConflict(OpenedImage image, LockApi? api, int lockByte, TimeSpan budget)
+    public static HolderReport ForConflict(string path, OpenedImage image, LockApi? api, int lockByte, TimeSpan budget)
     {
         var testApi = api ?? LockApi.Ofd;
         if (Syscalls.TestLock(image.Fd, testApi, lockByte, 1, out var probe) == 0 && !probe.Held)
@@ -39,9 +39,11 @@ internal static class HolderScan
         var posixPids = lines.Where(l => l.Posix).Select(l => l.Pid).Distinct().ToList();
         bool onlyPosix = lines.All(l => l.Posix);
         // POSIX holders are known by pid. An OFD holder is searched for, this process first (leases held side by side),
-        // then every process's first descriptors, and only then the rest of the big descriptor tables: one process
-        // with tens of thousands of descriptors cannot use up the budget before QEMU, with its dozens, is looked at.
-        var pids = onlyPosix ? posixPids : [.. posixPids, self, .. Pids().Where(p => p != self && !posixPids.Contains(p))];
+        // then the processes whose command line names the image (QEMU's -drive or -blockdev, qemu-img, imagelock hold),
+        // then every other process's first descriptors, and only then the rest of the big descriptor tables: one
+        // process with tens of thousands of descriptors, or a hundred ordinary ones, cannot use up the budget before
+        // QEMU, with its dozens, is looked at.
+        var pids = onlyPosix ? posixPids : [.. posixPids, self, .. NamingFirst(Pids().Where(p => p != self && !posixPids.Contains(p)), path, deadline)];
         bool complete = true;
         var deferred = new List<int>();
         bool stopped = false;
@@ -143,6 +145,22 @@ internal static class HolderScan
         new FileSystemEnumerable<int>($"/proc/{pid}/fd",
             (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) ? fd : -1)
         { ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]) };
+
+    /// <summary><paramref name="pids"/>, those whose command line contains the image's file name first. Reading a
+    /// hundred command lines costs less than one process's descriptors.</summary>
+    private static List<int> NamingFirst(IEnumerable<int> pids, string path, long deadline)
+    {
+        string name = Path.GetFileName(path);
+        var all = pids.ToList();
+        if (name.Length == 0) return all;
+        var first = new List<int>();
+        foreach (int pid in all)
+        {
+            if (Stopwatch.GetTimestamp() > deadline) break;
+            if (TryRead($"/proc/{pid}/cmdline") is string command && command.Contains(name, StringComparison.Ordinal)) first.Add(pid);
+        }
+        return first.Count == 0 ? all : [.. first, .. all.Except(first)];
+    }
 
     private static LockHolder ToHolder(int pid, int fd, List<LockLine> locks)
     {
