@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ImageLock.Benchmarks;
 
 /// <summary>
-/// Benchmark 8: how long a refused no-wait acquisition takes (default options: the 50 ms holder scan budget) while
+/// Benchmark 10: how long a refused no-wait acquisition takes (default options: the 50 ms holder scan budget) while
 /// another process holds tens of thousands of descriptors. The conflicting grant (perm read, unshare write) is held by
 /// a process of its own, or, the worst case, by the crowd itself through its last descriptor; the refused grant is
 /// perm write (byte 201). The issue this answers measured 44 s with 16,000 descriptors open elsewhere. For scale, a

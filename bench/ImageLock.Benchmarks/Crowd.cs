@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace ImageLock.Benchmarks;
 
 /// <summary>
-/// Another process for benchmark 8: this program started again as <c>--crowd N [IMAGE]</c>. It raises its open-files
+/// Another process for benchmark 10: this program started again as <c>--crowd N [IMAGE]</c>. It raises its open-files
 /// limit, opens /dev/null N times, then (with IMAGE) takes the conflicting grant (perm read, unshare write) through a
 /// descriptor behind all of them, prints "ready" and waits for its stdin to close. The parent kills it by its PID.
 /// </summary>

@@ -10,7 +10,9 @@ public sealed class HolderExitTests
     {
         using var image = new TempImage();
         using var child = Imagelock.Start("hold", "--perm", "read,write", "--unshare", "resize", image.Path);
-        Assert.True(Poll.Until(() => !ImageStatus.Probe(image.Path, identifyHolders: false).IsFree || child.HasExited,
+        // Until every byte is locked: the child takes the perm bytes before the unshare bytes.
+        Assert.True(Poll.Until(() => ImageStatus.Probe(image.Path, identifyHolders: false) is var s
+            && (s.Perm, s.Unshare) == (Perm.Read | Perm.Write, Unshare.Resize) || child.HasExited,
             TimeSpan.FromMinutes(2)), $"the child never held the image: {child}");
         Assert.False(child.HasExited, child.ToString());
 

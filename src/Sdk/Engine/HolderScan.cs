@@ -39,11 +39,13 @@ internal static class HolderScan
         var posixPids = lines.Where(l => l.Posix).Select(l => l.Pid).Distinct().ToList();
         bool onlyPosix = lines.All(l => l.Posix);
         // POSIX holders are known by pid. An OFD holder is searched for, this process first (leases held side by side),
-        // then the processes whose command line names the image (QEMU's -drive or -blockdev, qemu-img, imagelock hold),
-        // then every other process's first descriptors, and only then the rest of the big descriptor tables: one
-        // process with tens of thousands of descriptors, or a hundred ordinary ones, cannot use up the budget before
-        // QEMU, with its dozens, is looked at.
-        var pids = onlyPosix ? posixPids : [.. posixPids, self, .. NamingFirst(Pids().Where(p => p != self && !posixPids.Contains(p)), path, deadline)];
+        // then, all their descriptors, the processes whose command line names the image (QEMU's -drive or -blockdev,
+        // qemu-img, imagelock hold), then every other process's first descriptors, and only then the rest of the big
+        // descriptor tables: one process with tens of thousands of descriptors, or a hundred ordinary ones, cannot use
+        // up the budget before QEMU, with its dozens, is looked at.
+        List<int> others = onlyPosix ? [] : [.. Pids().Where(p => p != self && !posixPids.Contains(p))];
+        var naming = NamingImage(others, path, deadline);
+        List<int> pids = onlyPosix ? posixPids : [.. posixPids, self, .. naming, .. others.Where(p => !naming.Contains(p))];
         bool complete = true;
         var deferred = new List<int>();
         bool stopped = false;
@@ -51,7 +53,8 @@ internal static class HolderScan
         {
             foreach (int pid in round == 0 ? pids : deferred)
             {
-                var outcome = ScanProcess(pid, d => d == file, deadline, round == 0 ? FirstRound : int.MaxValue, round == 0 ? 0 : FirstRound,
+                bool whole = round == 0 && naming.Contains(pid);
+                var outcome = ScanProcess(pid, d => d == file, deadline, round == 0 && !whole ? FirstRound : int.MaxValue, round == 0 ? 0 : FirstRound,
                     (fd, fdinfo, locks) =>
                     {
                         if (pid == self && fd == image.Fd) return false;
@@ -146,20 +149,19 @@ internal static class HolderScan
             (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) ? fd : -1)
         { ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]) };
 
-    /// <summary><paramref name="pids"/>, those whose command line contains the image's file name first. Reading a
-    /// hundred command lines costs less than one process's descriptors.</summary>
-    private static List<int> NamingFirst(IEnumerable<int> pids, string path, long deadline)
+    /// <summary>The processes whose command line contains the image's file name. Reading a hundred command lines
+    /// costs less than one process's descriptors.</summary>
+    private static HashSet<int> NamingImage(List<int> pids, string path, long deadline)
     {
         string name = Path.GetFileName(path);
-        var all = pids.ToList();
-        if (name.Length == 0) return all;
-        var first = new List<int>();
-        foreach (int pid in all)
+        var naming = new HashSet<int>();
+        if (name.Length == 0) return naming;
+        foreach (int pid in pids)
         {
             if (Stopwatch.GetTimestamp() > deadline) break;
-            if (TryRead($"/proc/{pid}/cmdline") is string command && command.Contains(name, StringComparison.Ordinal)) first.Add(pid);
+            if (TryRead($"/proc/{pid}/cmdline") is string command && command.Contains(name, StringComparison.Ordinal)) naming.Add(pid);
         }
-        return first.Count == 0 ? all : [.. first, .. all.Except(first)];
+        return naming;
     }
 
     private static LockHolder ToHolder(int pid, int fd, List<LockLine> locks)
