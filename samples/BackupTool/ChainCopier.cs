@@ -10,15 +10,16 @@ public static class ChainCopier
     public static async Task<IReadOnlyList<CopyResult>> CopyAsync(string imagePath, string destinationDirectory, bool wait,
         IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
     {
-        await using var chain = await ImageChainLease.AcquireAsync(imagePath, Perm.Read, Unshare.Write | Unshare.Resize,
+        await using var graph = await ImageGraphLease.AcquireAsync(imagePath, ImageFormat.Qcow2, Perm.Read, Unshare.Write | Unshare.Resize,
             wait ? LockWait.Forever : LockWait.None, cancellationToken);
+        foreach (var note in graph.Notes) Console.Error.WriteLine($"BackupTool: not copied: {note}");
         var copier = new ImageCopier();
         var results = new List<CopyResult>();
-        foreach (var lease in new[] { chain.Top }.Concat(chain.Backing))
+        for (int i = 0; i < graph.Files.Count; i++)
         {
-            string target = Path.Combine(destinationDirectory, Path.GetFileName(lease.ImagePath));
-            // The chain lease is already held: call the body with its capability instead of acquiring again.
-            results.Add(await copier.CopyAsync(lease.Access, target, progress, cancellationToken));
+            string target = Path.Combine(destinationDirectory, Path.GetFileName(graph.Files[i].Path));
+            // The graph lease is already held: call the body with each file's capability instead of acquiring again.
+            results.Add(await copier.CopyAsync(graph.Leases[i].Access, target, progress, cancellationToken));
         }
         return results;
     }

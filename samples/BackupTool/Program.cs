@@ -13,7 +13,8 @@ internal static class BackupCommand
 
         Copies IMAGE to DESTINATION while holding it the way QEMU holds a backup source (perm read,
         unshare write and resize: no VM may write or resize it meanwhile), then verifies the copy's
-        SHA-256. --chain also copies the qcow2 backing chain into the DESTINATION directory.
+        SHA-256. --chain: IMAGE is qcow2; every file QEMU opens for it (the image, its external data
+        file, its backing chain) is held and copied into the DESTINATION directory.
         --wait waits up to SECONDS for a writer to go away. Exit status: 0 ok, 1 refused, 2 usage or I/O error.
 
         """;

@@ -12,11 +12,12 @@ internal static class HoldCommand
             Stderr.Line("imagelock: warning: no QEMU ever unshares read (consistent read): this locks out every QEMU, read-only opens included");
         // Registered before the lease exists, so that no signal finds a moment without a plan (see HoldSignals).
         using var signals = new HoldSignals();
-        ImageLease lease;
+        ImageGraphLease lease;
         try
         {
             using var progress = WaitProgress.Start(options);
-            lease = ImageLease.Acquire(options.Image, options.Perm, options.Unshare, new ImageLockOptions
+            var format = ImageFormats.Require(options.Image, options.Format, "hold", Usage.Hold);
+            lease = ImageGraphLease.Acquire(options.Image, format, options.Perm, options.Unshare, new ImageLockOptions
             {
                 Wait = options.Wait,
                 Locking = options.Posix ? LockingMode.Posix : LockingMode.Ofd,
@@ -42,14 +43,17 @@ internal static class HoldCommand
 
         using (lease)
             return options.Command.Length > 0
-                ? CommandRunner.Run(options.Command.Select(Text.Encode).ToArray(), [(int)lease.Handle.DangerousGetHandle()], signals)
+                ? CommandRunner.Run(options.Command.Select(Text.Encode).ToArray(), lease.Descriptors, signals)
                 : HoldUntilSignal(lease, signals);
     }
 
-    private static int HoldUntilSignal(ImageLease lease, HoldSignals signals)
+    private static int HoldUntilSignal(ImageGraphLease lease, HoldSignals signals)
     {
         Stderr.Line($"imagelock: holding [{Text.Escape(lease.ImagePath)}] perm={PermNames.Format(lease.Perm)} " +
             $"unshare={PermNames.Format(lease.Unshare)} as pid {Environment.ProcessId}; SIGINT, SIGTERM, SIGHUP or SIGQUIT releases it");
+        if (lease.Files.Count > 1 || lease.Notes.Count > 0)
+            foreach (var line in lease.Files.Select(f => $"  {f}").Concat(lease.Notes.Select(n => $"  not held: {n}")))
+                Stderr.Line($"imagelock: {Text.Escape(line)}");
         signals.Stopping.WaitHandle.WaitOne();
         return ExitCodes.Ok;
     }
@@ -59,10 +63,13 @@ internal static class HoldCommand
 internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, LockWait Wait, bool Posix, string[] Command)
 {
     private static readonly HashSet<string> Valued =
-        ["--perm", "--unshare", "--wait", "-w", "--conflict-exit-code", "-E", "--command", "-c"];
+        ["-f", "--format", "--perm", "--unshare", "--wait", "-w", "--conflict-exit-code", "-E", "--command", "-c"];
 
     /// <summary>The exit status of a conflict (-E/--conflict-exit-code, as flock's): 1 unless told.</summary>
     public int ConflictExit { get; init; } = ExitCodes.Conflict;
+
+    /// <summary>-f/--format: the image's format; null when not given.</summary>
+    public ImageFormat? Format { get; init; }
 
     public static HoldOptions Parse(string[] args)
     {
@@ -73,6 +80,7 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
         Unshare unshare = Unshare.None;
         var wait = LockWait.None;
         bool posix = false;
+        ImageFormat? format = null;
         string? image = null;
         int i = 0;
         for (; i < args.Length; i++)
@@ -90,6 +98,7 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
                 case "-E" or "--conflict-exit-code": conflictExit = ExitStatus(args, ref i); break;
                 case "-c" or "--command": shellCommand = ["/bin/sh", "-c", Value(args, ref i)]; break;
                 case "--posix": posix = true; break;
+                case "-f" or "--format": format = ImageFormats.Parse(Value(args, ref i), "hold", Usage.Hold); break;
                 default:
                     if (arg.StartsWith('-')) throw new UsageException($"hold: unknown option '{arg}'", Usage.Hold);
                     if (image is not null) throw new UsageException($"hold: more than one image ('{image}', '{arg}'); put the command after '--'", Usage.Hold);
@@ -109,7 +118,7 @@ internal sealed record HoldOptions(string Image, Perm Perm, Unshare Unshare, Loc
             throw new UsageException("hold: --posix cannot run CMD: POSIX locks belong to one process, so CMD cannot hold them " +
                 "and would outlive them if imagelock were killed\nUse OFD locks (the default; they exclude QEMU's POSIX locks too), " +
                 "or 'hold --posix IMAGE' without CMD, which holds until a signal releases it", Usage.Hold);
-        return new HoldOptions(image, perm, unshare, wait, posix, command) { ConflictExit = conflictExit };
+        return new HoldOptions(image, perm, unshare, wait, posix, command) { ConflictExit = conflictExit, Format = format };
     }
 
     private static readonly double LongestWait = TimeSpan.MaxValue.TotalSeconds / 2;

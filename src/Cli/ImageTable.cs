@@ -59,10 +59,5 @@ internal static class ImageFiles
             .ToList();
     }
 
-    private static bool IsQcow2(string path)
-    {
-        // Any file that cannot be read as a header (a FIFO, a /proc file that would block) is simply not an image.
-        try { return Qcow2Header.Read(path) is not null; }
-        catch (Exception e) when (e is ImageLockException or IOException or UnauthorizedAccessException) { return false; }
-    }
+    private static bool IsQcow2(string path) => ImageFormats.LooksQcow2(path);
 }

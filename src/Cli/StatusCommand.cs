@@ -9,16 +9,22 @@ internal static class StatusCommand
     public static int Run(string[] args, TextWriter output)
     {
         bool json = false;
+        ImageFormat? format = null;
         var results = new List<(string Path, ImageStatus? Status, string? Error)>();
-        foreach (var arg in args)
+        for (int i = 0; i < args.Length; i++)
         {
+            string arg = args[i];
             if (arg is "-h" or "--help") { output.Write(Usage.Status); return ExitCodes.Ok; }
             if (arg == "--json") json = true;
+            else if (arg is "-f" or "--format")
+                format = ++i < args.Length ? ImageFormats.Parse(args[i], "status", Usage.Status)
+                    : throw new UsageException($"status: {arg} needs a value", Usage.Status);
             else if (arg.StartsWith('-') && arg != "-") throw new UsageException($"status: unknown option '{arg}'", Usage.Status);
             else if (arg.Length == 0) throw new UsageException("status: an image path is empty", Usage.Status);
             else results.AddRange(ImageFiles.Expand(arg).Select(f => (f.Path, (ImageStatus?)null, f.Error)));
         }
         if (results.Count == 0) throw new UsageException("status: no image given", Usage.Status);
+        if (format is ImageFormat f) return GraphStatusCommand.Run(results, f, json, output);
 
         for (int i = 0; i < results.Count; i++)
         {
@@ -38,7 +44,7 @@ internal static class StatusCommand
         return results.Any(r => r.Error is not null) ? ExitCodes.Usage : ExitCodes.Ok;
     }
 
-    private static void WriteText(TextWriter output, List<(string Path, ImageStatus? Status, string? Error)> results)
+    internal static void WriteText(TextWriter output, List<(string Path, ImageStatus? Status, string? Error)> results)
     {
         var probed = results.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
         if (results.Count > 1) { output.Write(ImageTable.Format(probed)); return; }
@@ -54,8 +60,11 @@ internal static class StatusCommand
         }
     }
 
-    private static string Json(List<(string Path, ImageStatus? Status, string? Error)> results)
+    /// <param name="results">One entry per image, or per file of the image graphs listed in <paramref name="files"/>.</param>
+    /// <param name="files">With -f: the graph file of each entry that has a status, in order.</param>
+    internal static string Json(List<(string Path, ImageStatus? Status, string? Error)> results, IReadOnlyList<ImageGraphFile>? files = null)
     {
+        int next = 0;
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -67,6 +76,7 @@ internal static class StatusCommand
                 if (status is null) JsonText.Write(w, "error", error);
                 else
                 {
+                    if (files is not null) WriteGraphFile(w, files[next++]);
                     WriteList(w, "perm", (int)status.Perm);
                     WriteList(w, "unshare", (int)status.Unshare);
                     w.WriteBoolean("legacy_perm", status.LegacyPerm);
@@ -92,6 +102,14 @@ internal static class StatusCommand
             w.WriteEndArray();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteGraphFile(Utf8JsonWriter w, ImageGraphFile file)
+    {
+        w.WriteString("role", file.Role switch { ImageRole.Image => "image", ImageRole.DataFile => "data-file", _ => "backing" });
+        w.WriteNumber("depth", file.Depth);
+        if (file.Format is ImageFormat f) w.WriteString("format", f == ImageFormat.Qcow2 ? "qcow2" : "raw"); else w.WriteNull("format");
+        if (file.NamedBy is string by) w.WriteString("named_by", by); else w.WriteNull("named_by");
     }
 
     private static void WriteList(Utf8JsonWriter w, string name, int bits)

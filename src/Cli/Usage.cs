@@ -16,7 +16,7 @@ internal static class Usage
         """;
 
     public const string Status = """
-        usage: imagelock status [--json] IMAGE|DIR...
+        usage: imagelock status [-f raw|qcow2] [--json] IMAGE|DIR...
 
         Probes each image with F_OFD_GETLK only: it takes no lock and never disturbs QEMU.
         For one image, prints a line 'perm=LIST' and a line 'unshare=LIST' ('-' when none), then the
@@ -24,12 +24,15 @@ internal static class Usage
         directory (its *.qcow2, *.qcow, *.raw, *.img, *.iso and other qcow2 files), prints one table:
         image, perm, unshare, holder pid, command.
 
-          --json     one JSON document: an array with one object per image
+          -f FORMAT  the images' format, as qemu-img takes it: with qcow2, every file QEMU opens for
+                     the image is shown (the image, its data file, each backing file), one block each
+                     as 'qemu-img info --backing-chain' does; without -f each file is shown alone
+          --json     one JSON document: an array with one object per image (with -f: per file)
 
         """;
 
     public const string HoldLine = """
-        usage: imagelock hold [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]
+        usage: imagelock hold [-f raw|qcow2] [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]
 
         """;
 
@@ -46,6 +49,10 @@ internal static class Usage
         SIGINT and SIGQUIT reach CMD from the terminal. CMD starts as from a shell: default signal
         dispositions, an empty signal mask, its arguments' exact bytes.
 
+          -f FORMAT        the image's format, as qemu-io takes it: qcow2 holds every file QEMU opens for
+                           the image (its file, its data file, its backing chain) with QEMU's grant for each,
+                           as 'qemu-io -f qcow2' would with the same perm; raw holds the one file. Without
+                           -f the image is one file, and a file with a qcow2 header is refused: pass -f
           --perm LIST      permissions to use (default: read)
           --unshare LIST   permissions to forbid to others (default: none); unsharing read locks out
                            every QEMU, read-only opens included, which no QEMU ever does

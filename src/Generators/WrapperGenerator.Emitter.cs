@@ -66,9 +66,11 @@ public sealed partial class WrapperGenerator
             w.Open("");
 
             string lease = m.LeaseName;
-            string leaseType = m.Grant.LockBackingChain ? "global::ImageLock.ImageChainLease" : "global::ImageLock.ImageLease";
+            // LockBackingChain: the image is qcow2, held with its data file and backing chain as QEMU holds them.
+            string leaseType = m.Grant.LockBackingChain ? "global::ImageLock.ImageGraphLease" : "global::ImageLock.ImageLease";
+            string image = m.Parameters[m.PathParameterIndex].Name + (m.Grant.LockBackingChain ? ", global::ImageLock.ImageFormat.Qcow2" : "");
             string acquireArgs = string.Join(", ",
-                m.Parameters[m.PathParameterIndex].Name, m.Grant.Perm, m.Grant.Unshare, Wait(m.Grant.WaitMilliseconds),
+                image, m.Grant.Perm, m.Grant.Unshare, Wait(m.Grant.WaitMilliseconds),
                 m.CancellationTokenName ?? "default");
 
             w.Line("// Acquire and verify: take the grant's lock bytes, then check no other user conflicts with them");

@@ -32,6 +32,22 @@ public sealed partial class ImageLease
             return new Attempt(path, perm, unshare, options.Locking, api, image, options.HolderScanBudget);
         }
 
+        /// <summary>An attempt on a descriptor opened by the caller; it is disposed when the attempt is abandoned.</summary>
+        public static Attempt Start(string path, OpenedImage image, Perm perm, Unshare unshare, ImageLockOptions options)
+        {
+            try
+            {
+                ValidateGrant(perm, unshare);
+                ArgumentNullException.ThrowIfNull(options);
+                return new Attempt(path, perm, unshare, options.Locking, LockingModes.Resolve(options.Locking, path), image, options.HolderScanBudget);
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
+        }
+
         private LockBits Wanted => LockBits.Of(_perm, _unshare);
 
         /// <summary>Lock, then check; on failure everything added is unlocked again.</summary>

@@ -106,9 +106,16 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
         Acquire(imagePath, perm, unshare, ImageLockOptions.WithWait(wait), cancellationToken);
 
     /// <summary>Acquires with explicit options (locking mode, wait policy).</summary>
-    public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare, ImageLockOptions options, CancellationToken cancellationToken = default)
+    public static ImageLease Acquire(string imagePath, Perm perm, Unshare unshare, ImageLockOptions options, CancellationToken cancellationToken = default) =>
+        Run(Attempt.Start(imagePath, perm, unshare, options), options, cancellationToken);
+
+    /// <summary>Acquires on a descriptor already opened (and checked) for a graph; the lease owns it from here on.</summary>
+    internal static ImageLease Acquire(string imagePath, OpenedImage image, Perm perm, Unshare unshare, ImageLockOptions options,
+        CancellationToken cancellationToken) =>
+        Run(Attempt.Start(imagePath, image, perm, unshare, options), options, cancellationToken);
+
+    private static ImageLease Run(Attempt attempt, ImageLockOptions options, CancellationToken cancellationToken)
     {
-        var attempt = Attempt.Start(imagePath, perm, unshare, options);
         try
         {
             var failure = attempt.TryLock();
@@ -136,9 +143,16 @@ public sealed partial class ImageLease : IDisposable, IAsyncDisposable
 
     /// <summary>Acquires asynchronously with explicit options.</summary>
     public static async ValueTask<ImageLease> AcquireAsync(string imagePath, Perm perm, Unshare unshare,
-        ImageLockOptions options, CancellationToken cancellationToken = default)
+        ImageLockOptions options, CancellationToken cancellationToken = default) =>
+        await RunAsync(Attempt.Start(imagePath, perm, unshare, options), options, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc cref="Acquire(string, OpenedImage, Perm, Unshare, ImageLockOptions, CancellationToken)"/>
+    internal static ValueTask<ImageLease> AcquireAsync(string imagePath, OpenedImage image, Perm perm, Unshare unshare,
+        ImageLockOptions options, CancellationToken cancellationToken) =>
+        RunAsync(Attempt.Start(imagePath, image, perm, unshare, options), options, cancellationToken);
+
+    private static async ValueTask<ImageLease> RunAsync(Attempt attempt, ImageLockOptions options, CancellationToken cancellationToken)
     {
-        var attempt = Attempt.Start(imagePath, perm, unshare, options);
         try
         {
             var failure = attempt.TryLock();

@@ -4,7 +4,7 @@ using ImageLock.Interop;
 namespace ImageLock;
 
 /// <summary>
-/// Who uses and who forbids what on an image. <see cref="Probe"/> tests each byte with F_OFD_GETLK only:
+/// Who uses and who forbids what on an image. <see cref="Probe(string, bool)"/> tests each byte with F_OFD_GETLK only:
 /// it takes no lock and can never make QEMU fail.
 /// </summary>
 public sealed class ImageStatus
@@ -67,15 +67,24 @@ public sealed class ImageStatus
     public static ImageStatus Probe(string imagePath, bool identifyHolders = true)
     {
         ImageOpener.ValidatePath(imagePath);
-        var status = PosixDescriptors.Probe(imagePath, image =>
-        {
-            var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
-            int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
-            int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
-            return new ImageStatus(imagePath, new FileIdentity(image.Device, image.Inode), (Perm)perm, (Unshare)unshare,
-                legacyPerm, legacyUnshare, [], holdersComplete: true);
-        });
+        var status = PosixDescriptors.Probe(imagePath, image => ProbeBytesOf(imagePath, image));
         return identifyHolders ? IdentifyHolders([status])[0] : status;
+    }
+
+    /// <summary>Probes through a descriptor already open on the image (a file of an image graph).</summary>
+    internal static ImageStatus Probe(string imagePath, OpenedImage image, bool identifyHolders)
+    {
+        var status = ProbeBytesOf(imagePath, image);
+        return identifyHolders ? IdentifyHolders([status])[0] : status;
+    }
+
+    private static ImageStatus ProbeBytesOf(string imagePath, OpenedImage image)
+    {
+        var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
+        int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
+        int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
+        return new ImageStatus(imagePath, new FileIdentity(image.Device, image.Inode), (Perm)perm, (Unshare)unshare,
+            legacyPerm, legacyUnshare, [], holdersComplete: true);
     }
 
     /// <summary>Fills in <see cref="Holders"/> for many probed images with one pass over /proc (a pass costs as much

@@ -26,8 +26,8 @@ public sealed class RequiresImageAccessAttribute : Attribute
     /// 0 (the default) fails at once, as QEMU does; -1 waits until the caller's CancellationToken is cancelled.</summary>
     public int WaitMilliseconds { get; set; }
 
-    /// <summary>When true the wrapper also locks the image's qcow2 backing chain the way QEMU holds it
-    /// (each backing file: perm read, unshare write and resize).</summary>
+    /// <summary>When true the image is qcow2 and the wrapper holds its whole graph the way QEMU holds it
+    /// (<see cref="ImageGraphLease"/>: its file, external data file and backing chain, each with QEMU's grant).</summary>
     public bool LockBackingChain { get; set; }
 
     /// <summary>Why the body needs this grant; diagnostics echo it.</summary>

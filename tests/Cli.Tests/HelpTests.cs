@@ -10,10 +10,10 @@ public sealed class HelpTests
     [InlineData("usage: imagelock <command> [options]", "--help")]
     [InlineData("usage: imagelock <command> [options]", "-h")]
     [InlineData("usage: imagelock <command> [options]", "help")]
-    [InlineData("usage: imagelock status [--json] IMAGE|DIR...", "status", "--help")]
-    [InlineData("usage: imagelock status [--json] IMAGE|DIR...", "status", "-h")]
-    [InlineData("usage: imagelock hold [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]", "hold", "--help")]
-    [InlineData("usage: imagelock hold [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]", "hold", "-h")]
+    [InlineData("usage: imagelock status [-f raw|qcow2] [--json] IMAGE|DIR...", "status", "--help")]
+    [InlineData("usage: imagelock status [-f raw|qcow2] [--json] IMAGE|DIR...", "status", "-h")]
+    [InlineData("usage: imagelock hold [-f raw|qcow2] [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]", "hold", "--help")]
+    [InlineData("usage: imagelock hold [-f raw|qcow2] [--perm LIST] [--unshare LIST] [-w SECONDS | -n] [-E N] [--posix] IMAGE [-c STRING | -- CMD ARGS...]", "hold", "-h")]
     [InlineData("usage: imagelock demo", "demo", "--help")]
     public void Help_exits_0_and_prints_the_usage_line(string usageLine, params string[] args)
     {

@@ -13,6 +13,7 @@ public sealed class BadInputTests
     private static T Refused<T>(Action acquire) where T : Exception
     {
         ImageStatus.Probe(typeof(BadInputTests).Assembly.Location, identifyHolders: false); // warms lazily opened runtime descriptors
+        ImageGraphStatus.Probe(typeof(BadInputTests).Assembly.Location, ImageFormat.Raw, identifyHolders: false); // and assemblies the graph loads
         var before = NewDescriptors.Snapshot();
         var task = Task.Run(() => Record.Exception(acquire));
         Assert.True(task.Wait(TimeSpan.FromMinutes(2)), "the call blocked"); // a hang guard, not a speed limit
@@ -28,7 +29,7 @@ public sealed class BadInputTests
         () => ImageLease.AcquireAsync(path, perm).AsTask().GetAwaiter().GetResult().Dispose(),
         () => ImageLease.TryAcquire(path, perm, Unshare.None, out var l, out _).ToString(),
         () => ImageStatus.Probe(path),
-        () => ImageChainLease.Acquire(path, perm).Dispose(),
+        () => ImageGraphLease.Acquire(path, ImageFormat.Qcow2, perm).Dispose(),
     ];
 
     [Fact]
@@ -115,13 +116,13 @@ public sealed class BadInputTests
         Refused<ArgumentNullException>(() => ImageLease.Acquire(null!, Perm.Read));
         Refused<ArgumentNullException>(() => ImageStatus.Probe(null!));
         Refused<ArgumentNullException>(() => ImageLease.AcquireAsync(null!, Perm.Read).AsTask().GetAwaiter().GetResult());
-        Refused<ArgumentNullException>(() => ImageChainLease.Acquire(null!, Perm.Read));
+        Refused<ArgumentNullException>(() => ImageGraphLease.Acquire(null!, ImageFormat.Qcow2, Perm.Read));
         foreach (var path in new[] { "", "a\0b" })
         {
             Refused<ArgumentException>(() => ImageLease.Acquire(path, Perm.Read));
             Refused<ArgumentException>(() => ImageLease.TryAcquire(path, Perm.Read, Unshare.None, out _, out _));
             Refused<ArgumentException>(() => ImageStatus.Probe(path));
-            Refused<ArgumentException>(() => ImageChainLease.Acquire(path, Perm.Read));
+            Refused<ArgumentException>(() => ImageGraphLease.Acquire(path, ImageFormat.Raw, Perm.Read));
         }
     }
 

@@ -89,7 +89,7 @@ internal sealed record ParameterModel(
 /// <param name="Perm">e.g. <c>global::ImageLock.Perm.Read | global::ImageLock.Perm.Write</c>.</param>
 /// <param name="Unshare">e.g. <c>global::ImageLock.Unshare.None</c>.</param>
 /// <param name="WaitMilliseconds">0 fails at once, -1 waits until cancelled, n waits up to n ms.</param>
-/// <param name="LockBackingChain">Acquire an <c>ImageChainLease</c> instead of an <c>ImageLease</c>.</param>
+/// <param name="LockBackingChain">Acquire an <c>ImageGraphLease</c> of a qcow2 image instead of an <c>ImageLease</c>.</param>
 internal sealed record GrantModel(string Perm, string Unshare, int WaitMilliseconds, bool LockBackingChain);
 
 /// <summary>All wrappers of one containing type: the unit of output (one file each).</summary>

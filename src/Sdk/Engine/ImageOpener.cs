@@ -17,20 +17,29 @@ internal static class ImageOpener
             throw new ArgumentException($"The image path [{path.Replace("\0", "\\0")}] contains a NUL character.", nameof(path));
     }
 
+    /// <summary>Opens the file a caller's path string names (escaped bytes included, see <see cref="PathBytes"/>).</summary>
     public static OpenedImage Open(string path, bool readWrite)
     {
         ValidatePath(path);
-        int err = Syscalls.Open(path, readWrite, out int fd);
+        return Open(path, PathBytes.Encode(path), readWrite);
+    }
+
+    /// <summary>Opens exactly <paramref name="bytes"/>; <paramref name="path"/> is their string, for messages.</summary>
+    public static OpenedImage Open(string path, ReadOnlySpan<byte> bytes, bool readWrite)
+    {
+        int fd = -1;
+        int err = bytes.IndexOf((byte)0) >= 0 ? LockTypes.EINVAL : Syscalls.Open(bytes, readWrite, out fd);
         if (err != 0)
-            throw new ImageLockException(path, $"Could not open '{path}': {Syscalls.Describe(err)}{OpenHint(err, readWrite)}", err);
+            throw new ImageLockException(path, $"Could not open '{PathBytes.Display(path)}': {Syscalls.Describe(err)}{OpenHint(err, readWrite)}", err);
         var handle = new SafeFileHandle(fd, ownsHandle: true);
+        string shown = PathBytes.Display(path);
         try
         {
             err = Syscalls.FileType(fd, out var kind, out ulong device, out ulong inode);
             if (err != 0)
-                throw new ImageLockException(path, $"Could not stat '{path}': {Syscalls.Describe(err)}", err);
+                throw new ImageLockException(path, $"Could not stat '{shown}': {Syscalls.Describe(err)}", err);
             if (kind is not (FileKind.Regular or FileKind.BlockDevice))
-                throw new ImageLockException(path, $"Could not open '{path}': {KindText(kind)}, not a disk image. " +
+                throw new ImageLockException(path, $"Could not open '{shown}': {KindText(kind)}, not a disk image. " +
                     "ImageLock opens regular files (qcow2, raw) and block devices only.");
             return new OpenedImage(handle, fd, device, inode, kind);
         }

@@ -11,7 +11,9 @@ internal static class PathBytes
 {
     private const char EscapeBase = '\uDC00';
 
-    /// <summary>The exact bytes of a name; valid UTF-16 encodes as UTF-8, and U+DC80–U+DCFF alone as its byte.</summary>
+    /// <summary>The exact bytes of a name; valid UTF-16 encodes as UTF-8, and U+DC80–U+DCFF alone as its byte.
+    /// Any other lone surrogate is refused: no name carries it, and replacing it would name another file.</summary>
+    /// <exception cref="ArgumentException">The string has a lone surrogate that is not an escaped byte.</exception>
     public static byte[] Encode(string text)
     {
         var bytes = new List<byte>(text.Length + 8);
@@ -19,10 +21,11 @@ internal static class PathBytes
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (c is >= '\uDC80' and <= '\uDCFF') { bytes.Add((byte)(c - EscapeBase)); continue; }
+            if (IsEscapedByte(c, out byte b)) { bytes.Add(b); continue; }
             Rune rune;
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) rune = new Rune(c, text[++i]);
-            else if (char.IsSurrogate(c)) rune = Rune.ReplacementChar;
+            else if (char.IsSurrogate(c))
+                throw new ArgumentException($"The path [{Display(text)}] has a lone UTF-16 surrogate (U+{(int)c:X4}) that no file name can carry.", nameof(text));
             else rune = new Rune(c);
             int n = rune.EncodeToUtf8(utf8);
             for (int k = 0; k < n; k++) bytes.Add(utf8[k]);
@@ -50,5 +53,29 @@ internal static class PathBytes
     {
         value = (byte)(c - EscapeBase);
         return c is >= '\uDC80' and <= '\uDCFF';
+    }
+
+    /// <summary>A name for messages: each escaped byte as <c>\xNN</c>, as QEMU would print it.</summary>
+    public static string Display(string text)
+    {
+        if (!text.Any(c => IsEscapedByte(c, out _))) return text;
+        var shown = new StringBuilder(text.Length + 8);
+        foreach (char c in text)
+            if (IsEscapedByte(c, out byte b)) shown.Append($"\\x{b:x2}");
+            else shown.Append(c);
+        return shown.ToString();
+    }
+
+    /// <summary>QEMU's path_combine(): a relative name is taken relative to the directory of the file naming it
+    /// (as that file was named, symlinks unresolved); a base without '/' leaves it relative to the working directory.</summary>
+    public static byte[] Combine(ReadOnlySpan<byte> basePath, ReadOnlySpan<byte> name)
+    {
+        if (name.Length > 0 && name[0] == (byte)'/') return name.ToArray();
+        int slash = basePath.LastIndexOf((byte)'/');
+        if (slash < 0) return name.ToArray();
+        var combined = new byte[slash + 1 + name.Length];
+        basePath[..(slash + 1)].CopyTo(combined);
+        name.CopyTo(combined.AsSpan(slash + 1));
+        return combined;
     }
 }

@@ -14,16 +14,18 @@ internal static unsafe class Syscalls
     /// Called before each fcntl lock call; a non-zero result is returned as that call's errno.</summary>
     internal static Func<LockCall, int>? InjectFault;
 
-    public static int Open(string path, bool readWrite, out int fd)
+    /// <summary>open(2) of the exact bytes a path string names, also when they are not UTF-8 (see PathBytes).</summary>
+    public static int Open(string path, bool readWrite, out int fd) => Open(PathBytes.Encode(path), readWrite, out fd);
+
+    /// <summary>open(2) of exactly the bytes of <paramref name="path"/> (no NUL inside): names are bytes on Linux.</summary>
+    public static int Open(ReadOnlySpan<byte> path, bool readWrite, out int fd)
     {
         // O_NONBLOCK keeps open() from hanging on a FIFO. It is left set: open(2) says it has no effect on regular
         // files and block devices, the only kinds we accept (checked right after with fstat).
         int flags = (readWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-        // The exact bytes of the name, also when it is not UTF-8 (see PathBytes).
-        byte[] name = PathBytes.Encode(path);
-        Span<byte> bytes = name.Length < 512 ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
-        name.CopyTo(bytes);
-        bytes[name.Length] = 0;
+        Span<byte> bytes = path.Length < 512 ? stackalloc byte[path.Length + 1] : new byte[path.Length + 1];
+        path.CopyTo(bytes);
+        bytes[path.Length] = 0;
         fixed (byte* p = bytes)
         {
             do fd = open(p, flags, 0);

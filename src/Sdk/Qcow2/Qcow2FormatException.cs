@@ -1,7 +1,7 @@
 namespace ImageLock;
 
-/// <summary>A qcow2 header is corrupt or hostile: bad magic or version, an absurd backing name, a loop in the
-/// backing chain, or a backing file that does not exist.</summary>
+/// <summary>QEMU would not open the image as qcow2, or its graph cannot be held: bad magic or version, an unsupported
+/// feature, a name QEMU refuses, a backing chain that loops.</summary>
 public sealed class Qcow2FormatException : ImageLockException
 {
     /// <summary>Creates the exception.</summary>

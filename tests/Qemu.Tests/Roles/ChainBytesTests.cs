@@ -4,8 +4,8 @@ using ImageLock.Qemu.Tests.Reference;
 namespace ImageLock.Qemu.Tests.Roles;
 
 /// <summary>
-/// ImageChainLease against QEMU's measured overlay + backing file: the overlay with the writer's grant, the backing file
-/// with perm read / unshare write,resize — on both files the same bytes, descriptors and access modes as QEMU.
+/// ImageGraphLease against QEMU's measured overlay + backing file: given the user's grant (qemu-io: read,write; a guest
+/// disk: read,write and unshare write), on both files the same bytes, descriptors and access modes as QEMU.
 /// </summary>
 public sealed class ChainBytesTests
 {
@@ -14,8 +14,8 @@ public sealed class ChainBytesTests
         // qcow2 backing: every QEMU opener holds read / write,resize on it.
         { "overlay: qemu-io (rw)", "qcow2" },
         { "overlay: qsys -drive + virtio-blk-pci", "qcow2" },
-        // raw backing under a VM device (no share-rw): read / write,resize, as the chain lease holds it. (qemu-io rw
-        // holds only read / - on a raw backing file: the chain lease is deliberately the stricter VM form.)
+        // raw backing under a VM device (no share-rw): read / write,resize. (qemu-io rw holds only read / - on a raw
+        // backing file, and so does the graph lease for qemu-io's grant: see Graph/GraphBytesTests.)
         { "overlay: qsys -drive + virtio-blk-pci", "raw" },
     });
 
@@ -40,9 +40,10 @@ public sealed class ChainBytesTests
         Bytes.WaitFree(backing);
 
         RoleBytes engineOverlay, engineBacking;
-        using (var chain = ImageChainLease.Acquire(overlay, overlayGrant.Perm, overlayGrant.Unshare))
+        var user = config == "overlay: qemu-io (rw)" ? Unshare.None : Unshare.Write;   // a guest disk shares no writer
+        using (var graph = ImageGraphLease.Acquire(overlay, ImageFormat.Qcow2, Perm.Read | Perm.Write, user))
         {
-            Assert.Single(chain.Backing);
+            Assert.Equal(2, graph.Files.Count);
             engineOverlay = RoleBytes.Capture(overlay, Environment.ProcessId);
             engineBacking = RoleBytes.Capture(backing, Environment.ProcessId);
         }
@@ -51,7 +52,7 @@ public sealed class ChainBytesTests
         Assert.Equal(Bytes.Describe(backingGrant.Perm, backingGrant.Unshare), qemuBacking.Probe);
         RoleBytes.AssertSame(qemuOverlay, engineOverlay, $"[QEMU {version}] {config}: overlay");
         RoleBytes.AssertSame(qemuBacking, engineBacking, $"[QEMU {version}] {config}: backing {baseFormat}");
-        Assert.True(ImageStatus.Probe(overlay).IsFree && ImageStatus.Probe(backing).IsFree, "the chain released every byte");
+        Assert.True(ImageStatus.Probe(overlay).IsFree && ImageStatus.Probe(backing).IsFree, "the graph released every byte");
     }
 
     [QemuTheory, MemberData(nameof(QemuVersions.Each), MemberType = typeof(QemuVersions))]
@@ -64,7 +65,7 @@ public sealed class ChainBytesTests
         // A VM uses the *base* directly, read-write: our chain's backing grant (unshare write) must be refused.
         using var vm = QemuSystem.Start("qsys q35, -drive + virtio-blk-pci", "qcow2", dir, backing, version: version);
 
-        var e = Assert.Throws<ImageLockConflictException>(() => ImageChainLease.Acquire(overlay, Perm.Read, Unshare.Write | Unshare.Resize));
+        var e = Assert.Throws<ImageLockConflictException>(() => ImageGraphLease.Acquire(overlay, ImageFormat.Qcow2, Perm.Read, Unshare.Write | Unshare.Resize));
         Assert.Equal("Failed to get shared \"write\" lock", e.QemuMessage);
         Assert.Equal(backing, e.ImagePath);
         // Named within the default 50 ms scan budget, or the refusal says the budget ran out (a loaded machine).

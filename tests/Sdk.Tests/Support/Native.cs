@@ -69,6 +69,48 @@ internal static unsafe partial class Native
         }
     }
 
+    [DllImport("libc", SetLastError = true, EntryPoint = "link")]
+    private static extern int link_(byte* from, byte* to);
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "readlink")]
+    private static extern nint readlink_(byte* path, byte* buffer, nint size);
+
+    /// <summary>Creates an empty file named by exactly <paramref name="path"/> (no NUL), which need not be UTF-8.</summary>
+    public static void CreateFile(byte[] path)
+    {
+        var bytes = (byte[])[.. path, 0];
+        fixed (byte* p = bytes)
+        {
+            int fd = open_(p, 0x41 /* O_WRONLY|O_CREAT */ | O_CLOEXEC, 0x1a4 /* 0644 */);
+            if (fd < 0) throw new IOException($"creat failed: errno {Marshal.GetLastPInvokeError()}");
+            Close(fd);
+        }
+    }
+
+    /// <summary>A hard link: another name of the same inode.</summary>
+    public static void Link(string from, string to)
+    {
+        var a = System.Text.Encoding.UTF8.GetBytes(from + "\0");
+        var b = System.Text.Encoding.UTF8.GetBytes(to + "\0");
+        fixed (byte* pa = a)
+        fixed (byte* pb = b)
+            if (link_(pa, pb) != 0) throw new IOException($"link({from}, {to}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>The exact bytes a descriptor's /proc link names (FileInfo.LinkTarget would decode them lossily).</summary>
+    public static byte[] FdTarget(int fd)
+    {
+        var path = System.Text.Encoding.ASCII.GetBytes($"/proc/self/fd/{fd}\0");
+        var buffer = new byte[4096];
+        fixed (byte* p = path)
+        fixed (byte* b = buffer)
+        {
+            nint n = readlink_(p, b, buffer.Length);
+            if (n < 0) throw new IOException($"readlink failed: errno {Marshal.GetLastPInvokeError()}");
+            return buffer[..(int)n];
+        }
+    }
+
     public static void MkFifo(string path)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
