@@ -16,12 +16,12 @@ internal static class HoldCommand
         try
         {
             using var progress = WaitProgress.Start(options);
-            var format = ImageFormats.Require(options.Image, options.Format, "hold", Usage.Hold);
-            lease = ImageGraphLease.Acquire(options.Image, format, options.Perm, options.Unshare, new ImageLockOptions
+            // Without -f: one file, raw, refused when it has a qcow2 header (checked on the descriptor that is locked).
+            lease = ImageGraphLease.Acquire(options.Image, options.Format ?? ImageFormat.Raw, options.Perm, options.Unshare, new ImageLockOptions
             {
                 Wait = options.Wait,
                 Locking = options.Posix ? LockingMode.Posix : LockingMode.Ofd,
-            }, signals.Stopping);
+            }, refuseQcow2Header: options.Format is null, signals.Stopping);
         }
         catch (OperationCanceledException)
         {

@@ -69,11 +69,17 @@ public sealed class ImageGraphLease : IDisposable, IAsyncDisposable
 
     /// <summary>Acquires with explicit options (locking mode, wait policy).</summary>
     public static ImageGraphLease Acquire(string imagePath, ImageFormat format, Perm perm, Unshare unshare, ImageLockOptions options,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Acquire(imagePath, format, perm, unshare, options, refuseQcow2Header: false, cancellationToken);
+
+    /// <summary>With <paramref name="refuseQcow2Header"/>, a raw image whose first bytes are a qcow2 header is refused
+    /// (imagelock without -f): its header is probed through the descriptor that is then locked, so it is opened once.</summary>
+    internal static ImageGraphLease Acquire(string imagePath, ImageFormat format, Perm perm, Unshare unshare, ImageLockOptions options,
+        bool refuseQcow2Header, CancellationToken cancellationToken)
     {
         ImageLease.ValidateGrant(perm, unshare);
         ArgumentNullException.ThrowIfNull(options);
-        var plan = GraphWalker.Open(imagePath, format, perm, unshare, readOnly: false);
+        var plan = GraphWalker.Open(imagePath, format, perm, unshare, readOnly: false, refuseQcow2Header);
         var leases = new List<ImageLease>(plan.Files.Count);
         try
         {

@@ -24,7 +24,7 @@ public sealed class GraphCliTests
         string top = Graph(image);
         var r = Imagelock.Run("hold", top, "--", "true");
         Assert.True(r.Exit == 2, CliFacts.Describe(r));
-        Assert.Contains("has a qcow2 header: pass -f qcow2", r.Err);
+        Assert.Contains("has a qcow2 header and no format was given: pass -f qcow2", r.Err);
         foreach (var f in new[] { top, image.Path, image.Sibling("base.raw") }) CliFacts.AssertFree(f);
         // -f raw holds the one file, as 'qemu-io -f raw' would.
         var raw = Imagelock.Run("hold", "-f", "raw", top, "--", "true");
@@ -46,6 +46,18 @@ public sealed class GraphCliTests
         Assert.StartsWith($"data file: {image.Path} (of {top})\nperm=read,write,resize\nunshare=resize\n", blocks[1]);
         Assert.StartsWith($"backing file: {image.Sibling("base.raw")} (raw, backing 1 of {top})\nperm=read\nunshare=-\n", blocks[2]);
         Assert.All(blocks, b => Assert.Contains("hold -f qcow2", b));   // the holder is named on every file
+        foreach (var f in new[] { top, image.Path, image.Sibling("base.raw") }) CliFacts.AssertFree(f);
+    }
+
+    [Fact]
+    public void CMD_inherits_the_descriptor_of_every_file_held()
+    {
+        using var image = new TempImage();
+        string top = Graph(image);
+        var r = Imagelock.Run("hold", "-f", "qcow2", top, "--", "sh", "-c", "for f in /proc/$$/fd/*; do readlink $f; done");
+        Assert.True(r.Exit == 0, CliFacts.Describe(r));
+        var links = CliFacts.Lines(r.Out);
+        foreach (var f in new[] { top, image.Path, image.Sibling("base.raw") }) Assert.Contains(f, links);
         foreach (var f in new[] { top, image.Path, image.Sibling("base.raw") }) CliFacts.AssertFree(f);
     }
 

@@ -28,7 +28,9 @@ internal static class GraphWalker
 {
     /// <summary>Opens the graph of an image whose users hold perm/unshare; <paramref name="readOnly"/> opens every file
     /// read-only whatever the grant (status probes).</summary>
-    public static GraphPlan Open(string imagePath, ImageFormat format, Perm perm, Unshare unshare, bool readOnly)
+    /// <remarks><paramref name="refuseQcow2Header"/>: the image is raw, but one whose first bytes are a qcow2 header is
+    /// refused (probed through the descriptor that will be locked): a command line's default when no format is given.</remarks>
+    public static GraphPlan Open(string imagePath, ImageFormat format, Perm perm, Unshare unshare, bool readOnly, bool refuseQcow2Header = false)
     {
         ImageOpener.ValidatePath(imagePath);
         if (format is not (ImageFormat.Raw or ImageFormat.Qcow2))
@@ -55,6 +57,12 @@ internal static class GraphWalker
                 }
                 seen.Add((image.Device, image.Inode), shown);
 
+                if (depth == 0 && refuseQcow2Header && Qcow2Header.Probe(image))
+                {
+                    image.Dispose();
+                    throw new Qcow2FormatException(imagePath, $"'{PathBytes.Display(imagePath)}' has a qcow2 header and no format was given: " +
+                        "pass -f qcow2 to take every file QEMU opens for it (its data file and backing chain), or -f raw to take this one file.");
+                }
                 if (format == ImageFormat.Raw)
                 {
                     var (p, u) = GraphGrants.RawFile(perm, unshare);
