@@ -1,3 +1,4 @@
+using ImageLock.Engine;
 using System.Diagnostics.CodeAnalysis;
 using ImageLock.Graph;
 
@@ -159,6 +160,6 @@ public sealed class ImageGraphLease : IDisposable, IAsyncDisposable
     private static void Release(List<ImageLease> leases, GraphPlan plan)
     {
         foreach (var lease in leases) lease.Dispose();
-        foreach (var rest in plan.Files.Skip(leases.Count + 1)) rest.Image.Dispose();
+        foreach (var rest in plan.Files.Skip(leases.Count + 1)) PosixDescriptors.Close(rest.Image);
     }
 }

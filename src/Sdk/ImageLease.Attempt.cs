@@ -39,11 +39,13 @@ public sealed partial class ImageLease
             {
                 ValidateGrant(perm, unshare);
                 ArgumentNullException.ThrowIfNull(options);
-                return new Attempt(path, perm, unshare, options.Locking, LockingModes.Resolve(options.Locking, path), image, options.HolderScanBudget);
+                var api = LockingModes.Resolve(options.Locking, path);
+                PosixDescriptors.AdoptForLease(path, image, posix: api is { IsOfd: false });
+                return new Attempt(path, perm, unshare, options.Locking, api, image, options.HolderScanBudget);
             }
             catch
             {
-                image.Dispose();
+                PosixDescriptors.Close(image);
                 throw;
             }
         }

@@ -113,4 +113,30 @@ public sealed class GraphLeaseTests
             Assert.Equal(ProcFd.Expected(file.Perm, file.Unshare), ProcFd.Bytes(l.Fd()));
         }
     }
+    [Fact]
+    public void Posix_locks_survive_a_graph_probe_and_a_refused_second_graph_in_the_same_process()
+    {
+        using var image = new TempImage();
+        var (top, data, mid, bottom) = Graph(image);
+        var posix = new ImageLockOptions { Locking = LockingMode.Posix };
+        using var lease = ImageGraphLease.Acquire(top, ImageFormat.Qcow2, ReadWrite, Unshare.None, posix);
+
+        // Each path would open and close another descriptor of a held file, which drops every POSIX lock on it.
+        var status = ImageGraphStatus.Probe(top, ImageFormat.Qcow2, identifyHolders: false);
+        Assert.Equal(4, status.Files.Count);
+        ImageStatus.Probe(bottom);
+        AssertHeld();
+        string other = image.Sibling("other.qcow2");
+        Qcow2Writer.Create(other, backing: "mid.qcow2", backingFormat: "qcow2");
+        var e = Assert.Throws<ImageLockException>(() => ImageGraphLease.Acquire(other, ImageFormat.Qcow2, Perm.Read, Unshare.None, posix));
+        Assert.Contains("already holds POSIX locks", e.Message);
+        LeaseFacts.AssertFree(other);
+        AssertHeld();
+
+        void AssertHeld()
+        {
+            foreach (var (file, l) in lease.Files.Zip(lease.Leases))
+                Assert.Equal(ProcFd.Expected(file.Perm, file.Unshare), ProcFd.Bytes(l.Fd()));
+        }
+    }
 }

@@ -48,6 +48,25 @@ internal static class PosixDescriptors
         }
     }
 
+    /// <summary>Takes over a descriptor opened elsewhere (a file of an image graph, whose header was read through it) for
+    /// a lease, with the checks and registration of <see cref="OpenForLease"/>; on refusal it is closed.</summary>
+    public static OpenedImage AdoptForLease(string path, OpenedImage image, bool posix)
+    {
+        lock (Gate)
+        {
+            var id = Identity(image);
+            if (Borrow(id) is not null)
+            {
+                CloseLocked(image);
+                throw new ImageLockException(path,
+                    $"This process already holds POSIX locks on [{path}]; another descriptor of it would drop them all when closed. " +
+                    "Pass the first lease's ImageAccess on instead of acquiring again, or use OFD locks (LockingMode.Ofd).");
+            }
+            if (posix) Add(id, image);
+            return image;
+        }
+    }
+
     /// <summary>Runs <paramref name="probe"/> on a descriptor of the image: this process's POSIX descriptor of it when
     /// there is one, else a fresh read-only one, closed afterwards unless POSIX locks of this process live on it.</summary>
     public static T Probe<T>(string path, Func<OpenedImage, T> probe)

@@ -15,7 +15,7 @@ internal sealed class GraphPlan : IDisposable
 
     public void Dispose()
     {
-        foreach (var f in Files) f.Image.Dispose();
+        foreach (var f in Files) PosixDescriptors.Close(f.Image); // never drops this process's POSIX locks on a shared file
     }
 }
 
@@ -49,7 +49,7 @@ internal static class GraphWalker
                 string shown = PathBytes.Decode(path);
                 if (seen.TryGetValue((image.Device, image.Inode), out var first))
                 {
-                    image.Dispose();
+                    PosixDescriptors.Close(image);
                     throw new Qcow2FormatException(imagePath, $"The backing chain of '{PathBytes.Display(imagePath)}' loops: " +
                         $"'{PathBytes.Display(namedBy!)}' names '{PathBytes.Display(shown)}', " +
                         (first == shown ? "which is already in the chain. " : $"which is the same file as '{PathBytes.Display(first)}'. ") +
@@ -59,7 +59,7 @@ internal static class GraphWalker
 
                 if (depth == 0 && refuseQcow2Header && Qcow2Header.Probe(image))
                 {
-                    image.Dispose();
+                    PosixDescriptors.Close(image);
                     throw new Qcow2FormatException(imagePath, $"'{PathBytes.Display(imagePath)}' has a qcow2 header and no format was given: " +
                         "pass -f qcow2 to take every file QEMU opens for it (its data file and backing chain), or -f raw to take this one file.");
                 }
@@ -72,7 +72,7 @@ internal static class GraphWalker
 
                 Qcow2Header header;
                 try { header = Qcow2Header.Read(shown, image, writable && !readOnly); }
-                catch { image.Dispose(); throw; }
+                catch { PosixDescriptors.Close(image); throw; }
                 var (fp, fu) = GraphGrants.Qcow2File(perm, unshare, writable, header.HasDataFile);
                 plan.Files.Add(new(new ImageGraphFile(role, depth, path, format, fp, fu, namedBy), image));
 
@@ -93,7 +93,7 @@ internal static class GraphWalker
                 namedBy = shown;
                 image = OpenNamed(PathBytes.Decode(path), path, readWrite: false, "backing file", shown);
                 try { format = BackingFormat(header.BackingFormat ?? local.Driver, image, shown); }
-                catch { image.Dispose(); throw; }
+                catch { PosixDescriptors.Close(image); throw; }
             }
         }
         catch
@@ -117,7 +117,7 @@ internal static class GraphWalker
         var opened = OpenNamed(PathBytes.Decode(path), path, GraphGrants.Writable(p) && !readOnly, "data file", image);
         if (seen.TryGetValue((opened.Device, opened.Inode), out var same))
         {
-            opened.Dispose();
+            PosixDescriptors.Close(opened);
             throw new Qcow2FormatException(image, $"The data file '{PathBytes.Display(PathBytes.Decode(path))}' of '{PathBytes.Display(image)}' " +
                 $"is the same file as '{PathBytes.Display(same)}'; QEMU cannot use this image safely. Check it with 'qemu-img info -U'.");
         }
