@@ -35,16 +35,16 @@ public class ReacquireTests
                     {|#0:Verify(image.ImagePath, 1)|};
                     using var lease = {|#1:ImageLease.Acquire("other.qcow2", Perm.Read)|};
                     await using var lease2 = await {|#2:ImageLease.AcquireAsync("x", Perm.Read)|};
-                    using var chain = {|#3:ImageChainLease.Acquire("overlay.qcow2", Perm.Read)|};
-                    await using var chain2 = await {|#4:ImageChainLease.AcquireAsync("overlay.qcow2", Perm.Read)|};
+                    using var chain = {|#3:ImageGraphLease.Acquire("overlay.qcow2", ImageFormat.Qcow2, Perm.Read)|};
+                    await using var chain2 = await {|#4:ImageGraphLease.AcquireAsync("overlay.qcow2", ImageFormat.Qcow2, Perm.Read)|};
                 }
             }
             """, Generated,
             Verify.Diagnostic("IMGL0005").WithLocation(0).WithArguments("Verify", "Backup", "image"),
             Verify.Diagnostic("IMGL0005").WithLocation(1).WithArguments("ImageLease.Acquire", "Backup", "image"),
             Verify.Diagnostic("IMGL0005").WithLocation(2).WithArguments("ImageLease.AcquireAsync", "Backup", "image"),
-            Verify.Diagnostic("IMGL0005").WithLocation(3).WithArguments("ImageChainLease.Acquire", "Backup", "image"),
-            Verify.Diagnostic("IMGL0005").WithLocation(4).WithArguments("ImageChainLease.AcquireAsync", "Backup", "image"));
+            Verify.Diagnostic("IMGL0005").WithLocation(3).WithArguments("ImageGraphLease.Acquire", "Backup", "image"),
+            Verify.Diagnostic("IMGL0005").WithLocation(4).WithArguments("ImageGraphLease.AcquireAsync", "Backup", "image"));
 
     [Fact]
     public Task Entry_points_without_a_capability_and_the_generated_wrapper_are_silent() =>

@@ -107,7 +107,7 @@ public class ConsumerTests
                 public static async Task Run(string path, CancellationToken ct)
                 {
                     await using var a = await ImageLease.AcquireAsync(path, Perm.Read, Unshare.None, null, ct);
-                    await using var b = await ImageChainLease.AcquireAsync(path, Perm.Read, Unshare.None, null, ct);
+                    await using var b = await ImageGraphLease.AcquireAsync(path, ImageFormat.Qcow2, Perm.Read, Unshare.None, null, ct);
                     using var c = ImageLease.Acquire(path, Perm.Read, Unshare.None, LockWait.None, ct);
                     using var d = ImageLease.Acquire(path, Perm.Read, Unshare.None, ImageLockOptions.Default, ct);
                 }

@@ -54,7 +54,7 @@ public sealed class ReacquireAnalyzer : ImageLockAnalyzer
             additional, properties, call, holderName, capability.Name));
     }
 
-    /// <summary>A static Acquire/AcquireAsync/TryAcquire of any of the SDK's lease types (ImageLease, ImageChainLease, …).</summary>
+    /// <summary>A static Acquire/AcquireAsync/TryAcquire of any of the SDK's lease types (ImageLease, ImageGraphLease, …).</summary>
     private static bool IsLeaseAcquire(IMethodSymbol target, KnownSymbols symbols) =>
         target is { IsStatic: true, Name: "Acquire" or "AcquireAsync" or "TryAcquire" }
         && target.ContainingType is { Name: var name } type

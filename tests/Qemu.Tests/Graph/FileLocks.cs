@@ -5,7 +5,7 @@ namespace ImageLock.Qemu.Tests.Graph;
 /// <summary>
 /// What one process holds on each file, matched by the descriptor's /proc link (the path), not by device and inode:
 /// on btrfs stat()'s device is the subvolume's, not the one fdinfo prints. Rendered as "O_RDWR 100,101,103,201,203"
-/// per descriptor, so two processes holding the same graph compare equal.
+/// per descriptor, so two processes holding the same graph compare equal (also when one runs in its own root).
 /// </summary>
 public static class FileLocks
 {
@@ -13,6 +13,8 @@ public static class FileLocks
     {
         var wanted = files.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
         var held = wanted.ToDictionary(f => f, _ => new List<string>(), StringComparer.Ordinal);
+        // A QEMU run in its own root (tests/Qemu.Tests/qemu-root) shows its files under that root, as seen from here.
+        string root = new DirectoryInfo($"/proc/{pid}/root").LinkTarget ?? "/";
         foreach (var link in Directory.GetFiles($"/proc/{pid}/fd"))
         {
             string? target;
@@ -23,6 +25,7 @@ public static class FileLocks
                 info = File.ReadAllText($"/proc/{pid}/fdinfo/{Path.GetFileName(link)}");
             }
             catch (IOException) { continue; }  // closed meanwhile
+            if (root != "/" && target is not null && target.StartsWith(root + "/", StringComparison.Ordinal)) target = target[root.Length..];
             if (target is null || !held.TryGetValue(target, out var list)) continue;
             var bytes = new SortedSet<long>();
             bool rw = false;

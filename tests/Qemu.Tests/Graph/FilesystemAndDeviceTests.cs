@@ -41,7 +41,9 @@ public sealed class FilesystemAndDeviceTests
         using (var qemu = QemuProcess.Start("qemu-io", ["-f", "raw", loop.Path]))
         {
             Bytes.WaitFor(loop.Path, Perm.Read | Perm.Write, Unshare.None, qemu);
-            var e = Assert.Throws<ImageLockConflictException>(() => ImageGraphLease.Acquire(loop.Path, ImageFormat.Raw, Perm.Read, Unshare.Write));
+            // An unlimited holder scan budget: the default 50 ms may run out on a loaded machine, and tests never time.
+            var e = Assert.Throws<ImageLockConflictException>(() => ImageGraphLease.Acquire(loop.Path, ImageFormat.Raw, Perm.Read, Unshare.Write,
+                new ImageLockOptions { HolderScanBudget = Timeout.InfiniteTimeSpan }));
             Assert.Equal("Failed to get shared \"write\" lock", e.QemuMessage);
             Assert.Contains(e.Holders, h => h.Pid == qemu.Pid);
             Assert.True(ImageGraphLease.TryAcquire(loop.Path, ImageFormat.Raw, Perm.Read, Unshare.None, out var reader, out _));

@@ -4,10 +4,12 @@ using Xunit.Sdk;
 
 namespace ImageLock.Qemu.Tests.Graph;
 
-/// <summary>One image to open both ways: by qemu-io (rw, or -r) and by ImageGraphLease with qemu-io's grant.</summary>
+/// <summary>One image to open both ways: by qemu-io (rw, or -r) of QEMU <paramref name="Version"/> and by ImageGraphLease
+/// with qemu-io's grant.</summary>
 /// <param name="Files">Every file that could matter: the graph and the files QEMU must not open.</param>
 /// <param name="Protected">Files whose data a refused <c>qemu-img create</c> must leave alone under both holders.</param>
-public sealed record GraphCase(string Image, ImageFormat Format, bool ReadWrite, string[] Files, string[]? Protected = null)
+public sealed record GraphCase(string Image, ImageFormat Format, bool ReadWrite, string[] Files, string[]? Protected = null,
+    string Version = QemuVersions.Default)
 {
     public string FormatName => Format == ImageFormat.Qcow2 ? "qcow2" : "raw";
     public Perm Perm => ReadWrite ? Perm.Read | Perm.Write : Perm.Read;
@@ -28,7 +30,7 @@ public static class GraphComparison
         IReadOnlyDictionary<string, string> qemuHeld, engineHeld;
         List<string> underQemu, underEngine;
         string[] engineUnderQemu, engineUnderEngine;
-        using (var qemu = QemuProcess.Start("qemu-io", [.. c.ReadWrite ? Array.Empty<string>() : ["-r"], "-f", c.FormatName, c.Image]))
+        using (var qemu = QemuProcess.Start("qemu-io", [.. c.ReadWrite ? Array.Empty<string>() : ["-r"], "-f", c.FormatName, c.Image], c.Version))
         {
             qemuHeld = WaitStable(qemu, c);
             underQemu = Probes(c, existing);
@@ -44,9 +46,13 @@ public static class GraphComparison
             engineUnderEngine = EngineTries(c);
         }
 
-        Assert.Equal(FileLocks.Render(qemuHeld, dir), FileLocks.Render(engineHeld, dir));
-        Assert.Equal(underQemu, underEngine);
-        Assert.Equal(engineUnderQemu, engineUnderEngine);
+        string which = $"[QEMU {c.Version}] {Path.GetFileName(c.Image)}";
+        Assert.True(FileLocks.Render(qemuHeld, dir) == FileLocks.Render(engineHeld, dir),
+            $"{which}: bytes held differ\nQEMU:\n{FileLocks.Render(qemuHeld, dir)}\nengine:\n{FileLocks.Render(engineHeld, dir)}");
+        Assert.True(underQemu.SequenceEqual(underEngine),
+            $"{which}: QEMU's commands fare differently\nunder QEMU:\n{string.Join("\n", underQemu)}\nunder the engine:\n{string.Join("\n", underEngine)}");
+        Assert.True(engineUnderQemu.SequenceEqual(engineUnderEngine),
+            $"{which}: the engine fares differently\nunder QEMU:\n{string.Join("\n", engineUnderQemu)}\nunder the engine:\n{string.Join("\n", engineUnderEngine)}");
         foreach (var f in existing)
         {
             Assert.Equal(hashes[f], TempDir.Sha256(f));
@@ -77,14 +83,14 @@ public static class GraphComparison
     {
         var results = new List<string>
         {
-            Outcome(QemuCommand.Run("qemu-io", "-f", c.FormatName, "-c", "quit", c.Image)),
-            Outcome(QemuCommand.Run("qemu-io", "-r", "-f", c.FormatName, "-c", "quit", c.Image)),
+            Outcome(QemuCommand.RunIn(c.Version, "qemu-io", "-f", c.FormatName, "-c", "quit", c.Image)),
+            Outcome(QemuCommand.RunIn(c.Version, "qemu-io", "-r", "-f", c.FormatName, "-c", "quit", c.Image)),
         };
         foreach (var f in existing.Where(f => Path.GetFullPath(f) != Path.GetFullPath(c.Image)))
-            results.Add($"{Path.GetFileName(f)}: " + Outcome(QemuCommand.Run("qemu-io", "-f", "raw", "-c", "quit", f)));
+            results.Add($"{Path.GetFileName(f)}: " + Outcome(QemuCommand.RunIn(c.Version, "qemu-io", "-f", "raw", "-c", "quit", f)));
         foreach (var f in c.Protected ?? [])
         {
-            var create = QemuCommand.Run("qemu-img", "create", "-q", "-f", "raw", f, "1M");
+            var create = QemuCommand.RunIn(c.Version, "qemu-img", "create", "-q", "-f", "raw", f, "1M");
             Assert.False(create.Ok, $"qemu-img create over {f} must be refused");
             results.Add($"create {Path.GetFileName(f)}: " + Outcome(create));
         }
