@@ -40,7 +40,7 @@ internal static class GeneratorSteps
             }
             cold.Sort(); incremental.Sort();
             double cm = cold[runs / 2], im = incremental[runs / 2];
-            table.Add($"| {methods:N0} | {cold[0]:0.0} / {cm:0.0} / {cold[^1]:0.0} ms | {incremental[0]:0.0} / {im:0.0} / {incremental[^1]:0.0} ms | {im / cm:P0} |");
+            table.Add($"| {methods:N0} | {cold[0]:0.0} / {cm:0.0} / {cold[^1]:0.0} ms | {incremental[0]:0.0} / {im:0.0} / {incremental[^1]:0.0} ms | {im / cm:P1} |");
         }
         Console.WriteLine("| methods | generator, cold (min / median / max) | after an unrelated edit | share of cold |");
         Console.WriteLine("|---:|---|---|---:|");
