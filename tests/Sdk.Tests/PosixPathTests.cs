@@ -16,7 +16,7 @@ public sealed class PosixPathTests
     {
         using var image = new TempImage();
         using var lease = ImageLease.Acquire(image.Path, Perm.Read | Perm.Write, Unshare.Resize, Posix);
-        AssertOthersSee(image.Path, "perm=read,write", "unshare=resize");
+        OtherProcess.AssertSees(image.Path, "perm=read,write", "unshare=resize");
 
         var named = ImageStatus.Probe(image.Path);
         var bytesOnly = ImageStatus.Probe(image.Path, identifyHolders: false);
@@ -25,7 +25,7 @@ public sealed class PosixPathTests
         Assert.All(new[] { named, bytesOnly, batch[0], batch[1] }, s => Assert.Equal((Perm.Read | Perm.Write, Unshare.Resize), (s.Perm, s.Unshare)));
         Assert.All(new[] { named, batch[0], batch[1] }, s =>
             Assert.Equal((Environment.ProcessId, (int?)lease.Fd(), "POSIX"), (Assert.Single(s.Holders).Pid, s.Holders[0].Fd, s.Holders[0].Kind)));
-        AssertOthersSee(image.Path, "perm=read,write", "unshare=resize");
+        OtherProcess.AssertSees(image.Path, "perm=read,write", "unshare=resize");
         Assert.Equal([lease.Fd()], ProcFd.On(image.Path)); // no second descriptor was opened, or one is kept open
     }
 
@@ -35,14 +35,14 @@ public sealed class PosixPathTests
         using var image = new TempImage();
         using var holder = Holder.Start(image.Path, "-", "write"); // byte 201 only
         using var lease = ImageLease.Acquire(image.Path, Perm.Read, Unshare.Resize, Posix);
-        AssertOthersSee(image.Path, "perm=read", "unshare=write,resize");
+        OtherProcess.AssertSees(image.Path, "perm=read", "unshare=write,resize");
 
         // Same access mode (the holder scan runs on the lease's descriptor), then read-write (a second descriptor).
         foreach (var perm in new[] { Perm.Read | Perm.Write, Perm.Read | Perm.Write | Perm.Resize })
         {
             var e = Assert.Throws<ImageLockConflictException>(() => lease.Change(perm, Unshare.Resize));
             Assert.Equal(holder.Pid, Assert.Single(e.Holders).Pid);
-            AssertOthersSee(image.Path, "perm=read", "unshare=write,resize");
+            OtherProcess.AssertSees(image.Path, "perm=read", "unshare=write,resize");
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class PosixPathTests
         // The holder scan of the other image reads this process's descriptors in /proc too.
         var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(other, Perm.Write, Unshare.None, Posix));
         Assert.Equal(holder.Pid, Assert.Single(e.Holders).Pid);
-        AssertOthersSee(image.Path, "perm=read", "unshare=write");
+        OtherProcess.AssertSees(image.Path, "perm=read", "unshare=write");
     }
 
     [Theory]
@@ -71,7 +71,7 @@ public sealed class PosixPathTests
         var e = Assert.Throws<ImageLockException>(() =>
             ImageLease.Acquire(image.Path, Perm.Read, Unshare.None, new ImageLockOptions { Locking = mode }));
         Assert.Contains("already holds POSIX locks", e.Message);
-        AssertOthersSee(image.Path, "perm=read", "unshare=write");
+        OtherProcess.AssertSees(image.Path, "perm=read", "unshare=write");
     }
 
     [Fact]
@@ -91,22 +91,13 @@ public sealed class PosixPathTests
         foreach (var (perm, unshare, permLine, unshareLine) in steps)
         {
             lease.Change(perm, unshare);
-            AssertOthersSee(image.Path, permLine, unshareLine);
+            OtherProcess.AssertSees(image.Path, permLine, unshareLine);
         }
         Span<byte> one = stackalloc byte[1];
         lease.Access.Read(0, one); // I/O on the lease's descriptor opens nothing either
-        AssertOthersSee(image.Path, "perm=read,write,write-unchanged,resize", "unshare=read,write,write-unchanged,resize");
+        OtherProcess.AssertSees(image.Path, "perm=read,write,write-unchanged,resize", "unshare=read,write,write-unchanged,resize");
         lease.Dispose();
-        AssertOthersSee(image.Path, "perm=-", "unshare=-");
+        OtherProcess.AssertSees(image.Path, "perm=-", "unshare=-");
         Assert.Empty(ProcFd.On(image.Path));
-    }
-
-    /// <summary>What another process sees: <c>imagelock status</c>'s first two lines, from its own F_OFD_GETLK tests.</summary>
-    private static void AssertOthersSee(string path, string perm, string unshare)
-    {
-        var (exit, output, err) = Imagelock.Run("status", path);
-        Assert.True(exit == 0, err);
-        var lines = output.Split('\n');
-        Assert.Equal((perm, unshare), (lines[0], lines[1]));
     }
 }
