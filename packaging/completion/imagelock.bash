@@ -46,8 +46,13 @@ _imagelock()
 
     case $command in
         status)
+            case $prev in
+                --perm | --unshare) _imagelock_list "$cur"; return ;;
+                -f | --format) mapfile -t COMPREPLY < <(compgen -W "raw qcow2" -- "$cur"); return ;;
+                -o | --output) mapfile -t COMPREPLY < <(compgen -W "image path perm unshare pid fd kind command" -- "$cur"); return ;;
+            esac
             if [[ $cur == -* ]]; then
-                mapfile -t COMPREPLY < <(compgen -W "--json --help" -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W "--json -J --format -f --output -o --noheadings -n --raw -r --notruncate -u --check -q --perm --unshare --help" -- "$cur")
             else
                 _imagelock_files "$cur"
             fi

@@ -16,18 +16,37 @@ internal static class Usage
         """;
 
     public const string Status = """
-        usage: imagelock status [-f raw|qcow2] [--json] IMAGE|DIR...
+        usage: imagelock status [-f raw|qcow2] [-J] [-o LIST] [-n] [-r] [-u] [IMAGE|DIR...]
+               imagelock status -q [--perm LIST] [--unshare LIST] IMAGE
 
         Probes each image with F_OFD_GETLK only: it takes no lock and never disturbs QEMU.
         For one image, prints a line 'perm=LIST' and a line 'unshare=LIST' ('-' when none), then the
         processes holding lock bytes (pid, descriptor, command line). For several images, or a
         directory (its *.qcow2, *.qcow, *.raw, *.img, *.iso and other qcow2 files), prints one table:
-        image, perm, unshare, holder pid, command.
+        image, perm, unshare, holder pid, command. Without IMAGE, the same table lists every file on
+        this host that a process holds QEMU's lock bytes on (100-104, 200-204), from /proc/locks and
+        the holders' /proc/PID/fdinfo; it opens no file.
 
           -f FORMAT  the images' format, as qemu-img takes it: with qcow2, every file QEMU opens for
                      the image is shown (the image, its data file, each backing file), one block each
                      as 'qemu-img info --backing-chain' does; without -f each file is shown alone
-          --json     one JSON document: an array with one object per image (with -f: per file)
+          -J, --json one JSON document {"version":1,"images":[...]} (docs/json.md); a usage error
+                     is {"version":1,"error":{"code":"usage","message":...}}
+          -o, --output LIST
+                     the table's columns: image (or path), perm, unshare, pid, fd, kind, command
+          -n, --noheadings
+                     no header line
+          -r, --raw  cells separated by one space, spaces in cells as \x20, nothing cut
+          -u, --notruncate
+                     do not cut the last column to the terminal's width ($COLUMNS, else the
+                     terminal's; output to a pipe or file is never cut)
+          -q, --check
+                     print nothing; exit 0 if IMAGE is free, 1 if it is in use. With --perm and/or
+                     --unshare: 0 if QEMU would grant them now, 1 if they conflict
+
+        LIST of -q is comma-separated: read, write, write-unchanged, resize, all, or '-'.
+        exit status: 0 ok (-q: free, or the grant passes); 1 (-q only) in use, or the grant conflicts;
+        2 on a usage error or an image that cannot be opened
 
         """;
 

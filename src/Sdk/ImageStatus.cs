@@ -78,6 +78,10 @@ public sealed class ImageStatus
         return identifyHolders ? IdentifyHolders([status])[0] : status;
     }
 
+    /// <summary>A file of <see cref="HostScan"/>: bytes and holders from /proc, never probed (an unnamed file has path "").</summary>
+    internal static ImageStatus FromHost(HostFile file) =>
+        new(file.Path ?? "", default, file.Perm, file.Unshare, file.LegacyPerm, file.LegacyUnshare, file.Holders, file.HoldersComplete);
+
     private static ImageStatus ProbeBytesOf(string imagePath, OpenedImage image)
     {
         var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;

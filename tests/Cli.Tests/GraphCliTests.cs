@@ -69,8 +69,8 @@ public sealed class GraphCliTests
         var r = Imagelock.Run("status", "-f", "qcow2", "--json", top);
         Assert.True(r.Exit == 0, CliFacts.Describe(r));
         using var doc = JsonDocument.Parse(r.Out);
-        var files = doc.RootElement.EnumerateArray().ToList();
-        Assert.Equal([top, image.Path, image.Sibling("base.raw")], files.Select(f => f.GetProperty("image").GetString()));
+        var files = doc.RootElement.GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal([top, image.Path, image.Sibling("base.raw")], files.Select(f => f.GetProperty("path").GetString()));
         Assert.Equal(["image", "data-file", "backing"], files.Select(f => f.GetProperty("role").GetString()));
         Assert.Equal([0, 0, 1], files.Select(f => f.GetProperty("depth").GetInt32()));
         Assert.Equal(JsonValueKind.Null, files[0].GetProperty("named_by").ValueKind);

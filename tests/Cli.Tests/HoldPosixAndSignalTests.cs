@@ -17,10 +17,10 @@ public sealed class HoldPosixAndSignalTests
         Assert.True(r.Exit == 0, CliFacts.Describe(r));
         using (var doc = JsonDocument.Parse(r.Out))
         {
-            var holder = Assert.Single(doc.RootElement[0].GetProperty("holders").EnumerateArray());
+            var holder = Assert.Single(doc.RootElement.GetProperty("images")[0].GetProperty("holders").EnumerateArray());
             Assert.Equal(child.Pid, holder.GetProperty("pid").GetInt32());
             Assert.Equal("POSIX", holder.GetProperty("kind").GetString());
-            Assert.Equal(["read", "write"], holder.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["consistent-read", "write"], holder.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
             Assert.Equal(["write"], holder.GetProperty("unshare").EnumerateArray().Select(e => e.GetString()));
             // /proc agrees: the holder's descriptor carries POSIX locks, not OFD ones.
             var locks = ProcFd.Locks(child.Pid, holder.GetProperty("fd").GetInt32());

@@ -63,9 +63,9 @@ public sealed class HostileInputTests
         {
             // Root lists any directory, so the expansion runs in-process with nobody's file-system identity
             // (wherever the build output lives); the command prints exactly this error and exits 2.
-            (string Path, string? Error)[] expanded = [];
+            (string Path, Failure? Error)[] expanded = [];
             AsNobody.Run(() => expanded = ImageFiles.Expand(locked).ToArray());
-            Assert.Equal((locked, $"Could not read directory '{locked}': Permission denied"), Assert.Single(expanded));
+            Assert.Equal((locked, new Failure("permission-denied", $"Could not read directory '{locked}': Permission denied")), Assert.Single(expanded));
             if (!Native.IsRoot)
             {
                 var r = Imagelock.Run("status", locked, image.Path);
@@ -93,7 +93,7 @@ public sealed class HostileInputTests
             """, ("DIR", image.Directory), ("LC_ALL", "C"));
         Assert.True(r.Exit == 0, CliFacts.Describe(r));
         Assert.Contains(CliFacts.Lines(r.Out), l => l.StartsWith(image.Directory + "/caf\\xe9.raw  read,write"));
-        Assert.Contains($"\"image\": \"{image.Directory}/caf\\udce9.raw\"", r.Out); // JSON: the byte as its escape
+        Assert.Contains($"\"path\": \"{image.Directory}/caf\\udce9.raw\"", r.Out); // JSON: the byte as its escape
     }
 
     [Theory]

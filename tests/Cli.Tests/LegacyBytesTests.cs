@@ -39,7 +39,7 @@ public sealed class LegacyBytesTests
             r = Imagelock.Run("status", "--json", image.Path);
             Assert.True(r.Exit == 0, CliFacts.Describe(r));
             using var doc = JsonDocument.Parse(r.Out);
-            var entry = Assert.Single(doc.RootElement.EnumerateArray());
+            var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray());
             Assert.Equal(perm104, entry.GetProperty("legacy_perm").GetBoolean());
             Assert.Equal(unshare204, entry.GetProperty("legacy_unshare").GetBoolean());
             Assert.Equal(0, entry.GetProperty("perm").GetArrayLength());

@@ -44,9 +44,10 @@ public sealed class StatusTests
         var r = Imagelock.Run("status", "--json", image.Path);
         Assert.True(r.Exit == 0, CliFacts.Describe(r));
         using var doc = JsonDocument.Parse(r.Out);
-        var entry = Assert.Single(doc.RootElement.EnumerateArray());
-        Assert.Equal(image.Path, entry.GetProperty("image").GetString());
-        Assert.Equal(["read"], entry.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, doc.RootElement.GetProperty("version").GetInt32());
+        var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray());
+        Assert.Equal(image.Path, entry.GetProperty("path").GetString());
+        Assert.Equal(["consistent-read"], entry.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["write"], entry.GetProperty("unshare").EnumerateArray().Select(e => e.GetString()));
         Assert.False(entry.GetProperty("legacy_perm").GetBoolean());
         var holder = Assert.Single(entry.GetProperty("holders").EnumerateArray());
@@ -54,7 +55,7 @@ public sealed class StatusTests
         Assert.Equal((int)lease.Access.Handle.DangerousGetHandle(), holder.GetProperty("fd").GetInt32());
         Assert.Contains("testhost", holder.GetProperty("command").GetString());
         Assert.Equal("OFD", holder.GetProperty("kind").GetString());
-        Assert.Equal(["read"], holder.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["consistent-read"], holder.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
         Assert.False(holder.GetProperty("write_lock").GetBoolean());
     }
 
@@ -64,7 +65,7 @@ public sealed class StatusTests
         using var image = new TempImage();
         var r = Imagelock.Run("status", "--json", image.Path);
         using var doc = JsonDocument.Parse(r.Out);
-        var entry = doc.RootElement[0];
+        var entry = doc.RootElement.GetProperty("images")[0];
         Assert.Equal(0, entry.GetProperty("perm").GetArrayLength());
         Assert.Equal(0, entry.GetProperty("unshare").GetArrayLength());
         Assert.Equal(0, entry.GetProperty("holders").GetArrayLength());

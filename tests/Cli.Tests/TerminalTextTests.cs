@@ -38,7 +38,7 @@ public sealed class TerminalTextTests
             var json = Imagelock.Run("status", "--json", image.Path);
             Assert.True(json.Exit == 0, CliFacts.Describe(json));
             using var doc = JsonDocument.Parse(json.Out);
-            var commands = doc.RootElement[0].GetProperty("holders").EnumerateArray().Select(h => h.GetProperty("command").GetString()).ToList();
+            var commands = doc.RootElement.GetProperty("images")[0].GetProperty("holders").EnumerateArray().Select(h => h.GetProperty("command").GetString()).ToList();
             Assert.Contains(commands, c => c!.Contains(Hostile));
         }
         finally

@@ -17,7 +17,7 @@ public sealed class UsageErrorTests
     public void No_image()
     {
         Assert.Contains("no image given", Usage("hold").Err);
-        Assert.Contains("no image given", Usage("status").Err);
+        Assert.Contains("-q/--check takes one IMAGE", Usage("status", "-q").Err);
         Assert.Contains("no image given", Usage("hold", "--perm", "read").Err);
     }
 

@@ -106,14 +106,18 @@ internal static class HolderScan
         return found;
     }
 
-    private enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime, More }
+    internal enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime, More }
+
+    /// <summary>Every descriptor on the machine that carries locks, with its lock lines (for <see cref="HostScan"/>).</summary>
+    internal static ScanOutcome ScanLocked(int pid, Func<ulong, bool> inode, Action<int, List<LockLine>> found) =>
+        ScanProcess(pid, d => inode(d.Inode), long.MaxValue, int.MaxValue, 0, (fd, _, locks) => { found(fd, locks); return false; });
 
     /// <summary>Descriptors per process looked at in a conflict scan's first round.</summary>
     private const int FirstRound = 256;
 
     /// <summary>Looks at each descriptor of <paramref name="pid"/> whose file <paramref name="matches"/>; <paramref name="found"/>
     /// gets its number, raw fdinfo and lock lines, and returns true to stop the whole scan.</summary>
-    private static ScanOutcome ScanProcess(int pid, Func<FileIdentity, bool> matches, long deadline, int take, int skip,
+    internal static ScanOutcome ScanProcess(int pid, Func<FileIdentity, bool> matches, long deadline, int take, int skip,
         Func<int, string, List<LockLine>, bool> found)
     {
         IEnumerable<int> fds;
@@ -164,7 +168,7 @@ internal static class HolderScan
         return naming;
     }
 
-    private static LockHolder ToHolder(int pid, int fd, List<LockLine> locks)
+    internal static LockHolder ToHolder(int pid, int fd, List<LockLine> locks)
     {
         int perm = 0, unshare = 0;
         bool legacy = false;
@@ -179,6 +183,10 @@ internal static class HolderScan
         return new LockHolder(pid, fd, CommandLine(pid), (Perm)perm, (Unshare)unshare,
             locks.Any(l => l.Posix) ? "POSIX" : "OFD", legacy, locks.Any(l => l.Write));
     }
+
+    /// <summary>Every lock /proc/locks lists (locks of this kernel: every mount namespace, every user).</summary>
+    internal static List<LockLine> AllLockLines() =>
+        (TryRead("/proc/locks") ?? "").Split('\n').Select(LockLine.Parse).OfType<LockLine>().ToList();
 
     /// <summary>/proc/locks lines on files with one of these inode numbers (any device: btrfs prints another one).</summary>
     private static List<LockLine> LockLines(IReadOnlySet<ulong> inodes)
@@ -200,7 +208,7 @@ internal static class HolderScan
             .Select(l => LockLine.Parse(l["lock:".Length..])).Any(l => l is LockLine x && x.Covers(lockByte));
     }
 
-    private static IEnumerable<int> Pids()
+    internal static IEnumerable<int> Pids()
     {
         try
         {
@@ -211,7 +219,7 @@ internal static class HolderScan
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
     }
 
-    private static List<LockHolder> Sorted(List<LockHolder> holders)
+    internal static List<LockHolder> Sorted(List<LockHolder> holders)
     {
         holders.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : Nullable.Compare(a.Fd, b.Fd));
         return holders;
@@ -224,7 +232,7 @@ internal static class HolderScan
         return raw.TrimEnd('\0').Replace('\0', ' ');
     }
 
-    private static string? TryRead(string path)
+    internal static string? TryRead(string path)
     {
         try { return File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
@@ -232,7 +240,7 @@ internal static class HolderScan
 }
 
 /// <summary>One held lock as /proc/locks or fdinfo prints it: <c>1: OFDLCK ADVISORY  READ -1 08:02:1234 100 101</c>.</summary>
-internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong Inode, long Start, long End)
+internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong Inode, long Start, long End, string Device = "")
 {
     public bool Covers(long b) => b >= Start && b <= End;
 
@@ -249,7 +257,7 @@ internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong 
             : long.TryParse(f[7], NumberStyles.None, CultureInfo.InvariantCulture, out long e) ? e : -1;
         if (end < 0) return null;
         int.TryParse(f[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int pid);
-        return new LockLine(f[1] == "POSIX", f[3] == "WRITE", pid, inode, start, end);
+        return new LockLine(f[1] == "POSIX", f[3] == "WRITE", pid, inode, start, end, f[5][..colon]);
     }
 }
 

@@ -21,6 +21,18 @@ internal static unsafe class PathStat
         identity = new FileIdentity(st.st_dev, st.st_ino);
         return 0;
     }
+
+    /// <summary>readlink(2), the target's exact bytes decoded as <see cref="PathBytes"/> does; null when unreadable.</summary>
+    public static string? ReadLink(string path)
+    {
+        byte[] name = PathBytes.Encode(path + "\0");
+        var target = new byte[4096];
+        long n;
+        fixed (byte* p = name)
+        fixed (byte* t = target)
+            n = readlink(p, t, target.Length);
+        return n <= 0 ? null : PathBytes.Decode(target.AsSpan(0, (int)n));
+    }
 }
 
 /// <summary>A file's identity as fstat reports it: device and inode.</summary>

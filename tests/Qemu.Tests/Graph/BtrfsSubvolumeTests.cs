@@ -38,7 +38,7 @@ public sealed class BtrfsSubvolumeTests
         var cli = ImagelockCli.Run("status", "--json", image);
         Assert.True(cli.ExitCode == 0, cli.Stderr);
         using (var json = JsonDocument.Parse(cli.Stdout))
-            Assert.Equal(qemu.Pid, Assert.Single(json.RootElement[0].GetProperty("holders").EnumerateArray()).GetProperty("pid").GetInt32());
+            Assert.Equal(qemu.Pid, Assert.Single(json.RootElement.GetProperty("images")[0].GetProperty("holders").EnumerateArray()).GetProperty("pid").GetInt32());
 
         // An unlimited holder scan budget: the default 50 ms may run out on a loaded machine, and tests never time.
         var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(image, Perm.Read, Unshare.Write,

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using ImageLock.Qemu.Tests.Fixtures;
+
+namespace ImageLock.Qemu.Tests.Commands;
+
+/// <summary><c>imagelock status</c> without an image finds a real QEMU's image among every file of the host, with the
+/// bytes a probe of that image sees, and <c>status -q</c> answers for it.</summary>
+public sealed class HostStatusQemuTests
+{
+    [QemuFact]
+    public void Host_listing_and_check_see_a_running_qemu_io()
+    {
+        using var dir = new TempDir();
+        using var qemu = QemuIo.Start("qemu-io (rw)", "qcow2", dir);
+        var probed = ImageStatus.Probe(qemu.Image);
+        Assert.False(probed.IsFree);
+
+        var json = ImagelockCli.Run("status", "--json");
+        Assert.True(json.Ok, json.Stderr + json.Stdout);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), e => e.GetProperty("path").GetString() == qemu.Image);
+        static string Names(int bits) => string.Join(",", Enumerable.Range(0, PermNames.Count).Where(i => (bits & (1 << i)) != 0)
+            .Select(i => PermNames.QemuName(i).Replace(' ', '-')));
+        Assert.Equal(Names((int)probed.Perm), string.Join(",", entry.GetProperty("perm").EnumerateArray().Select(e => e.GetString())));
+        Assert.Equal(Names((int)probed.Unshare), string.Join(",", entry.GetProperty("unshare").EnumerateArray().Select(e => e.GetString())));
+        var holder = Assert.Single(entry.GetProperty("holders").EnumerateArray());
+        Assert.Equal(qemu.Process.Pid, holder.GetProperty("pid").GetInt32());
+        Assert.StartsWith("qemu-io", Path.GetFileName(holder.GetProperty("command").GetString()!.Split(' ')[0]));
+
+        var table = ImagelockCli.Run("status", "-o", "pid,image", "-n");
+        Assert.True(table.Ok, table.Stderr);
+        Assert.Contains(table.Stdout.Split('\n'), l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual([qemu.Process.Pid.ToString(), qemu.Image]));
+
+        Assert.Equal(1, ImagelockCli.Run("status", "-q", qemu.Image).ExitCode);
+        // qemu-io (rw) unshares write: a second writer conflicts, a reader that shares write does not.
+        Assert.Equal(1, ImagelockCli.Run("status", "-q", "--perm", "read,write", qemu.Image).ExitCode);
+        Assert.Equal(0, ImagelockCli.Run("status", "-q", "--perm", "read", qemu.Image).ExitCode);
+    }
+}
