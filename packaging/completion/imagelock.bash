@@ -1,5 +1,7 @@
-# bash completion for imagelock(1): commands, options, the LIST values of --perm/--unshare, images, and the
-# command after 'hold IMAGE --'. Uses bash-completion's helpers when they are loaded, plain compgen otherwise.
+# bash completion for imagelock(1): commands, options (every option of 'imagelock [COMMAND] --help' but -?, a glob
+# character; tests/Cli.Tests/OptionsDocumentedTests.cs compares them), the values of --perm/--unshare LIST and
+# -f FORMAT, images, and the command after 'hold IMAGE --'. Uses bash-completion's helpers when they are loaded,
+# plain compgen otherwise.
 
 _imagelock_files()
 {
@@ -37,7 +39,7 @@ _imagelock()
 
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then
-            mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "-h --help -V --version" -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -W "status hold demo help" -- "$cur")
         fi
@@ -52,7 +54,7 @@ _imagelock()
                 -o | --output) mapfile -t COMPREPLY < <(compgen -W "image path perm unshare pid fd kind command" -- "$cur"); return ;;
             esac
             if [[ $cur == -* ]]; then
-                mapfile -t COMPREPLY < <(compgen -W "--json -J --format -f --output -o --noheadings -n --raw -r --notruncate -u --check -q --perm --unshare --help" -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W "-f --format -J --json -o --output -n --noheadings -r --raw -u --notruncate -q --check --perm --unshare -h --help" -- "$cur")
             else
                 _imagelock_files "$cur"
             fi
@@ -68,16 +70,19 @@ _imagelock()
             done
             case $prev in
                 --perm | --unshare) _imagelock_list "$cur"; return ;;
-                --wait) return ;;
+                -f | --format) mapfile -t COMPREPLY < <(compgen -W "raw qcow2" -- "$cur"); return ;;
+                -w | --wait) mapfile -t COMPREPLY < <(compgen -W "inf" -- "$cur"); return ;;
+                -E | --conflict-exit-code) return ;;
+                -c | --command) mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return ;;
             esac
             if [[ $cur == -* ]]; then
-                mapfile -t COMPREPLY < <(compgen -W "--perm --unshare --wait --posix --help --" -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W "-f --format --perm --unshare -w --wait -n --nonblock -E --conflict-exit-code -c --command --posix -h --help --" -- "$cur")
             else
                 _imagelock_files "$cur"
             fi
             ;;
-        help)
-            mapfile -t COMPREPLY < <(compgen -W "status hold demo" -- "$cur")
+        demo)
+            [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "-h --help" -- "$cur")
             ;;
     esac
 }

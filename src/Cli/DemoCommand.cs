@@ -9,7 +9,7 @@ internal static class DemoCommand
     {
         if (args.Length > 0)
         {
-            if (args[0] is "-h" or "--help") { output.Write(Usage.Demo); return ExitCodes.Ok; }
+            if (args[0] is "-h" or "-?" or "--help") { output.Write(Usage.Demo); return ExitCodes.Ok; }
             throw new UsageException($"demo: unexpected argument '{args[0]}'", Usage.Demo);
         }
         string dir = Directory.CreateTempSubdirectory("imagelock-demo-").FullName;

@@ -61,10 +61,11 @@ public static class Program
         return ExitCodes.Ok;
     }
 
+    /// <summary>The error, then the one relevant usage line (the usage's first line; --help has the rest).</summary>
     internal static int Fail(string message, string usage)
     {
         Stderr.Line($"imagelock: {Messages.ForTerminal(message, [])}");
-        Stderr.Write(usage);
+        Stderr.Line(usage.Split('\n')[0]);
         return ExitCodes.Usage;
     }
 }

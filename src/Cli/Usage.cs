@@ -10,7 +10,9 @@ internal static class Usage
           hold IMAGE [-- CMD]    hold an image the way QEMU does, while CMD runs or until SIGINT/SIGTERM
           demo                   show the protocol on a throw-away image
 
-        'imagelock <command> --help' describes a command.
+          -h, -?, --help         this usage; 'imagelock <command> --help' describes a command
+          -V, --version          imagelock's version
+
         exit status: 0 ok, 1 lock conflict, 2 usage, open or output error
 
         """;
@@ -27,7 +29,8 @@ internal static class Usage
         this host that a process holds QEMU's lock bytes on (100-104, 200-204), from /proc/locks and
         the holders' /proc/PID/fdinfo; it opens no file.
 
-          -f FORMAT  the images' format, as qemu-img takes it: with qcow2, every file QEMU opens for
+          -f, --format FORMAT
+                     the images' format, as qemu-img takes it: with qcow2, every file QEMU opens for
                      the image is shown (the image, its data file, each backing file), one block each
                      as 'qemu-img info --backing-chain' does; without -f each file is shown alone
           -J, --json one JSON document {"version":1,"images":[...]} (docs/json.md); a usage error
@@ -45,6 +48,7 @@ internal static class Usage
                      --unshare: 0 if QEMU would grant them now, 1 if they conflict
 
         LIST of -q is comma-separated: read, write, write-unchanged, resize, all, or '-'.
+        Options take GNU forms too: --format=qcow2, -fqcow2, -nr; '--' ends them ('status -- -x.raw').
         exit status: 0 ok (-q: free, or the grant passes); 1 (-q only) in use, or the grant conflicts;
         2 on a usage error or an image that cannot be opened
 
@@ -68,10 +72,11 @@ internal static class Usage
         SIGINT and SIGQUIT reach CMD from the terminal. CMD starts as from a shell: default signal
         dispositions, an empty signal mask, its arguments' exact bytes.
 
-          -f FORMAT        the image's format, as qemu-io takes it: qcow2 holds every file QEMU opens for
+          -f, --format FORMAT
+                           the image's format, as qemu-io takes it: qcow2 holds every file QEMU opens for
                            the image (its file, its data file, its backing chain) with QEMU's grant for each,
                            as 'qemu-io -f qcow2' would with the same perm; raw holds the one file. Without
-                           -f the image is one file, and a file with a qcow2 header is refused: pass -f
+                           -f, the image is one file, and a file with a qcow2 header is refused: pass -f
           --perm LIST      permissions to use (default: read)
           --unshare LIST   permissions to forbid to others (default: none); unsharing read locks out
                            every QEMU, read-only opens included, which no QEMU ever does

@@ -88,6 +88,8 @@ public sealed class DebianPackageTests(DebianMachine machine) : IClassFixture<De
         Assert.Equal(["--perm", "--posix"], Complete("imagelock hold --p").Order(StringComparer.Ordinal));
         Assert.Equal(["read,write", "read,write-unchanged"], Complete("imagelock hold --perm read,wr").Order(StringComparer.Ordinal));
         Assert.Equal(["write", "write-unchanged"], Complete("imagelock hold --unshare wri").Order(StringComparer.Ordinal));
+        Assert.Equal(["qcow2"], Complete("imagelock status -f q"));
+        Assert.Equal(["--nonblock"], Complete("imagelock hold --non"));
 
         string image = "/tmp/complete-" + Guid.NewGuid().ToString("N")[..8] + ".qcow2";
         File.WriteAllBytes(machine.Root + image, []);

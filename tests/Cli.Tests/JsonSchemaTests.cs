@@ -11,7 +11,7 @@ namespace ImageLock.Cli.Tests;
 public sealed class JsonSchemaTests
 {
     private static readonly JsonSchema Schema =
-        JsonSchema.FromText(File.ReadAllText(Path.Combine(DebianMachine.RepositoryRoot, "docs/imagelock-status.schema.json")));
+        JsonSchema.FromText(File.ReadAllText(Repository.File("docs/imagelock-status.schema.json")));
 
     private static void AssertValid(string json)
     {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using ImageLock.Tests.Support;
 
 namespace ImageLock.Cli.Tests.Support;
@@ -19,7 +18,7 @@ public sealed class DebianMachine : IDisposable
         Root = Path.Combine(_copy, "root");
         try
         {
-            string cached = Host("bash", Path.Combine(RepositoryRoot, "packaging/deb/bookworm-root.sh")).Trim();
+            string cached = Host("bash", Repository.File("packaging/deb/bookworm-root.sh")).Trim();
             Host("cp", "-a", cached, Root);
             Host("mount", "-t", "proc", "proc", Path.Combine(Root, "proc"));
             _procMounted = true;
@@ -40,9 +39,6 @@ public sealed class DebianMachine : IDisposable
     public string Root { get; }
 
     public (int Exit, string Out, string Err) Install { get; }
-
-    public static string RepositoryRoot { get; } = typeof(DebianMachine).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
 
     /// <summary>Starts <paramref name="file"/> inside the machine (chroot execs it: the child's pid is the program's).</summary>
     internal ChildProcess Start(string file, params string[] args) =>
