@@ -71,27 +71,6 @@ public sealed partial class PackageTests(PackedFeed feed)
         Assert.False(feed.Feed.StartsWith(feed.Project, StringComparison.Ordinal), "the feed must be outside the consumer's folder");
     }
 
-    /// <summary>"Five minutes", steps 1 and 4, in the project README's install made: the files as shown, run on an image
-    /// made for it. The walkthrough only reads, so the image comes out as it went in.</summary>
-    [Fact]
-    public void Readme_walkthrough_builds_and_reads_the_image_without_changing_it()
-    {
-        var files = Markdown.Blocks(Path.Combine(feed.Checkout, "README.md"))
-            .Where(b => b.Section == "Five minutes" && b.Language == "csharp" && !b.IsFragment).Select(b => b.Code).ToList();
-        Assert.Equal(2, files.Count);
-        File.WriteAllText(Path.Combine(feed.Project, "ImageHeader.cs"), files[0]);
-        File.WriteAllText(Path.Combine(feed.Project, "Program.cs"), files[1]);
-        Dotnet.Exec(feed.Project, feed.Environment, "dotnet", "build", "-nologo", "-v", "q").EnsureSuccess();
-
-        string image = Path.Combine(feed.Project, "disk.qcow2");
-        byte[] header = [0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3, .. new byte[65528]]; // "QFI\xfb", version 3
-        File.WriteAllBytes(image, header);
-        var run = Dotnet.Exec(feed.Project, feed.Environment, "dotnet", "run", "--no-build", "--", image).EnsureSuccess();
-
-        Assert.Equal("514649FB", run.Output.Trim());
-        Assert.Equal(header, File.ReadAllBytes(image));
-    }
-
     [Fact]
     public void Generated_wrapper_exists_and_holds_a_real_image_while_the_body_runs()
     {
