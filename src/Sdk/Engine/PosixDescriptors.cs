@@ -36,13 +36,7 @@ internal static class PosixDescriptors
                 throw new ImageLockException(path,
                     $"[{path}] was replaced by another file since the lease was taken; the lease still holds the old file. Release it and acquire again.");
             }
-            if (sameAs is null && Borrow(id) is not null)
-            {
-                CloseLocked(image);
-                throw new ImageLockException(path,
-                    $"This process already holds POSIX locks on [{path}]; another descriptor of it would drop them all when closed. " +
-                    "Pass the first lease's ImageAccess on instead of acquiring again, or use OFD locks (LockingMode.Ofd).");
-            }
+            if (sameAs is null) return AdoptLocked(path, image, posix);
             if (posix) Add(id, image);
             return image;
         }
@@ -52,19 +46,22 @@ internal static class PosixDescriptors
     /// a lease, with the checks and registration of <see cref="OpenForLease"/>; on refusal it is closed.</summary>
     public static OpenedImage AdoptForLease(string path, OpenedImage image, bool posix)
     {
-        lock (Gate)
+        lock (Gate) return AdoptLocked(path, image, posix);
+    }
+
+    /// <summary>A new descriptor for a lease: refused (and closed) on an inode this process already holds POSIX locks on.</summary>
+    private static OpenedImage AdoptLocked(string path, OpenedImage image, bool posix)
+    {
+        var id = Identity(image);
+        if (Borrow(id) is not null)
         {
-            var id = Identity(image);
-            if (Borrow(id) is not null)
-            {
-                CloseLocked(image);
-                throw new ImageLockException(path,
-                    $"This process already holds POSIX locks on [{path}]; another descriptor of it would drop them all when closed. " +
-                    "Pass the first lease's ImageAccess on instead of acquiring again, or use OFD locks (LockingMode.Ofd).");
-            }
-            if (posix) Add(id, image);
-            return image;
+            CloseLocked(image);
+            throw new ImageLockException(path,
+                $"This process already holds POSIX locks on [{path}]; another descriptor of it would drop them all when closed. " +
+                "Pass the first lease's ImageAccess on instead of acquiring again, or use OFD locks (LockingMode.Ofd).");
         }
+        if (posix) Add(id, image);
+        return image;
     }
 
     /// <summary>Runs <paramref name="probe"/> on a descriptor of the image: this process's POSIX descriptor of it when
