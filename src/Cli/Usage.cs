@@ -70,7 +70,8 @@ internal static class Usage
         descriptor to have closed it, and imagelock never unlocks while CMD runs. When CMD exits, imagelock
         unlocks, also for any background process CMD left behind. SIGTERM and SIGHUP are passed on to CMD;
         SIGINT and SIGQUIT reach CMD from the terminal. CMD starts as from a shell: default signal
-        dispositions, an empty signal mask, its arguments' exact bytes.
+        dispositions (but signals ignored when imagelock started stay ignored, as under nohup), an empty
+        signal mask, its arguments' exact bytes.
 
           -f, --format FORMAT
                            the image's format, as qemu-io takes it: qcow2 holds every file QEMU opens for

@@ -8,7 +8,9 @@ internal static unsafe partial class Libc
 {
     public const int AttrSize = 1024, FileActionsSize = 1024, SigsetSize = 256, SigactionSize = 512;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
-    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGTERM = 15, SIGCHLD = 17;
+    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGPIPE = 13, SIGTERM = 15, SIGCHLD = 17;
+    /// <summary>Linux's highest signal number (NSIG - 1), the same on every architecture .NET runs on.</summary>
+    public const int SignalMax = 64;
     public const int EINTR = 4, ENOENT = 2, EACCES = 13, ECHILD = 10;
     public const int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
     public static readonly nint SIG_DFL = 0, SIG_IGN = 1;
@@ -22,7 +24,6 @@ internal static unsafe partial class Libc
     [DllImport("libc")] public static extern int posix_spawn_file_actions_init(void* actions);
     [DllImport("libc")] public static extern int posix_spawn_file_actions_destroy(void* actions);
     [DllImport("libc")] public static extern int posix_spawn_file_actions_adddup2(void* actions, int fd, int newfd);
-    [DllImport("libc")] public static extern int sigfillset(void* set);
     [DllImport("libc")] public static extern int sigemptyset(void* set);
     [DllImport("libc", SetLastError = true)] public static extern int sigaction(int signal, void* action, void* old);
     [DllImport("libc", SetLastError = true)] public static extern nint signal(int signal, nint handler);

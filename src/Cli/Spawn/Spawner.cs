@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace ImageLock.Cli.Spawn;
 
 /// <summary>
-/// Starts CMD with posix_spawnp(3) as a shell would: every signal at its default disposition (the runtime ignores
-/// SIGPIPE), an empty signal mask, the exact argument bytes, our environment, and — unlike every other descriptor of
-/// ours — the given descriptors inherited under their own numbers.
+/// Starts CMD with posix_spawnp(3) as a shell would: every signal at its default disposition except those imagelock was
+/// started ignoring (nohup's SIGHUP), an empty signal mask, the exact argument bytes, our environment, and — unlike every
+/// other descriptor of ours — the given descriptors inherited under their own numbers.
 /// </summary>
 internal static unsafe class Spawner
 {
@@ -16,7 +16,7 @@ internal static unsafe class Spawner
         KeepChildStatus();
         void* attr = NativeMemory.AllocZeroed(Libc.AttrSize);
         void* actions = NativeMemory.AllocZeroed(Libc.FileActionsSize);
-        void* all = NativeMemory.AllocZeroed(Libc.SigsetSize);
+        void* defaulted = NativeMemory.AllocZeroed(Libc.SigsetSize);
         void* none = NativeMemory.AllocZeroed(Libc.SigsetSize);
         var args = new nint[argv.Count + 1];
         bool clearedInParent = false;
@@ -24,9 +24,9 @@ internal static unsafe class Spawner
         {
             Check(Libc.posix_spawnattr_init(attr));
             Check(Libc.posix_spawn_file_actions_init(actions));
-            Libc.sigfillset(all);
+            SignalsToDefault(defaulted);
             Libc.sigemptyset(none);
-            Check(Libc.posix_spawnattr_setsigdefault(attr, all));
+            Check(Libc.posix_spawnattr_setsigdefault(attr, defaulted));
             Check(Libc.posix_spawnattr_setsigmask(attr, none));
             Check(Libc.posix_spawnattr_setflags(attr, Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK));
             if (Libc.Dup2ClearsCloexec)
@@ -49,9 +49,32 @@ internal static unsafe class Spawner
             Libc.posix_spawnattr_destroy(attr);
             NativeMemory.Free(attr);
             NativeMemory.Free(actions);
-            NativeMemory.Free(all);
+            NativeMemory.Free(defaulted);
             NativeMemory.Free(none);
         }
+    }
+
+    /// <summary>
+    /// Every signal but those ignored now, as a shell passes on the signals ignored when it started. The runtime's signal
+    /// handling leaves an ignored signal ignored, so what is ignored now was ignored at our start — except SIGPIPE, which
+    /// the runtime ignores itself, so CMD gets it at its default. (CoreCLR, not NativeAOT, installs its SIGTERM handler
+    /// even over an ignored SIGTERM: that one is lost before our code runs.) glibc's sigfillset leaves out its two internal signals
+    /// (32, 33), which its posix_spawn would then leave ignored in CMD: they are set here bit by bit instead.
+    /// </summary>
+    private static void SignalsToDefault(void* set)
+    {
+        void* action = NativeMemory.AllocZeroed(Libc.SigactionSize);
+        try
+        {
+            Libc.sigemptyset(set);
+            for (int signal = 1; signal <= Libc.SignalMax; signal++)
+            {
+                bool ignored = Libc.sigaction(signal, null, action) == 0 && *(nint*)action == Libc.SIG_IGN;
+                if (ignored && signal != Libc.SIGPIPE) continue;
+                ((ulong*)set)[(signal - 1) / 64] |= 1UL << ((signal - 1) % 64);
+            }
+        }
+        finally { NativeMemory.Free(action); }
     }
 
     /// <summary>Inherited SIGCHLD=SIG_IGN would make the kernel reap CMD before we read its exit status. The runtime leaves an

@@ -9,7 +9,7 @@ internal static unsafe partial class Native
     public const int F_OFD_GETLK = 36, F_OFD_SETLK = 37;
     public const short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
     public const int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000;
-    public const int SIGHUP = 1, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGTERM = 15;
+    public const int SIGHUP = 1, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGPIPE = 13, SIGTERM = 15;
 
     /// <summary>The number of a signal named as kill(1) names it (KILL, TERM, ...).</summary>
     public static int Signal(string name) => name switch
