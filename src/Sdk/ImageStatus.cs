@@ -9,9 +9,9 @@ namespace ImageLock;
 /// </summary>
 public sealed class ImageStatus
 {
-    private readonly FileIdentity _file;
+    private readonly LockKey _file; // as /proc shows it; default when free
 
-    private ImageStatus(string path, FileIdentity file, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
+    private ImageStatus(string path, LockKey file, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
         IReadOnlyList<LockHolder> holders, bool holdersComplete)
     {
         _file = file;
@@ -87,7 +87,8 @@ public sealed class ImageStatus
         var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
         int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
         int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
-        return new ImageStatus(imagePath, new FileIdentity(image.Device, image.Inode), (Perm)perm, (Unshare)unshare,
+        bool free = perm == 0 && unshare == 0 && !legacyPerm && !legacyUnshare;
+        return new ImageStatus(imagePath, free ? default : LockKey.Of(image), (Perm)perm, (Unshare)unshare,
             legacyPerm, legacyUnshare, [], holdersComplete: true);
     }
 

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Enumeration;
+using System.Text;
 using ImageLock.Interop;
 
 namespace ImageLock.Engine;
 
 /// <summary>
 /// Names the processes that hold lock bytes on a file. OFD locks show pid -1 in /proc/locks, so the owner is found by
-/// matching each process's descriptors (stat of /proc/PID/fd/N: the device and inode fstat reports, which on btrfs
-/// differ from the device /proc/locks prints) and reading the "lock:" lines of the matching /proc/PID/fdinfo/N.
-/// Reads /proc only: it never opens the image and takes no lock.
+/// reading each process's /proc/PID/fdinfo/N: its "lock:" lines name the file they lock (device and inode, as
+/// <see cref="LockKey"/>). Reads /proc only: it never opens the image and takes no lock, and it never stats or opens
+/// another process's descriptor (/proc/PID/fd/N), which would reach into that file's filesystem and could block on a
+/// dead NFS server or a FUSE daemon that does not answer: fdinfo and readlink are answered by /proc itself.
 /// </summary>
 internal static class HolderScan
 {
@@ -24,13 +26,13 @@ internal static class HolderScan
 
         var deadline = budget == Timeout.InfiniteTimeSpan ? long.MaxValue
             : Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
-        var file = new FileIdentity(image.Device, image.Inode);
+        var file = LockKey.Of(image);
         int self = Environment.ProcessId;
         bool posix = api is { IsOfd: false };
 
         // Who else holds the byte, as /proc/locks counts them: one line per owner covering it. Ours do not count
         // (the test above does not see them either): our POSIX locks, or the lock of our own descriptor.
-        var lines = LockLines(file.Inode).Where(l => l.Covers(lockByte) && !(posix && l.Posix && l.Pid == self)).ToList();
+        var lines = LockLines(file.Inode).Where(l => file.Matches(l) && l.Covers(lockByte) && !(posix && l.Posix && l.Pid == self)).ToList();
         int owners = lines.Count - (!posix && OwnFdCovers(image.Fd, lockByte) ? 1 : 0);
         if (owners <= 0) return new HolderReport([], HolderNote.NotVisible, lockByte, budget);
 
@@ -54,7 +56,7 @@ internal static class HolderScan
             foreach (int pid in round == 0 ? pids : deferred)
             {
                 bool whole = round == 0 && naming.Contains(pid);
-                var outcome = ScanProcess(pid, d => d == file, deadline, round == 0 && !whole ? FirstRound : int.MaxValue, round == 0 ? 0 : FirstRound,
+                var outcome = ScanProcess(pid, file.Matches, deadline, round == 0 && !whole ? FirstRound : int.MaxValue, round == 0 ? 0 : FirstRound,
                     (fd, fdinfo, locks) =>
                     {
                         if (pid == self && fd == image.Fd) return false;
@@ -80,19 +82,25 @@ internal static class HolderScan
 
     /// <summary>Every holder of protocol bytes on each of many files, in one full pass over /proc: the cost of a pass
     /// is the number of descriptors on the machine, so <c>status</c> of many images must not pay it once per image.</summary>
-    public static Dictionary<FileIdentity, List<LockHolder>> FindAll(IReadOnlyCollection<FileIdentity> files, out bool complete)
+    public static Dictionary<LockKey, List<LockHolder>> FindAll(IReadOnlyCollection<LockKey> files, out bool complete)
     {
         complete = true;
-        var found = new Dictionary<FileIdentity, List<LockHolder>>();
+        var found = new Dictionary<LockKey, List<LockHolder>>();
         var inodes = files.Select(f => f.Inode).ToHashSet();
-        var locked = LockLines(inodes).Select(l => l.Inode).ToHashSet();
-        var wanted = files.Where(f => locked.Contains(f.Inode)).ToHashSet();
+        var locked = LockLines(inodes);
+        var wanted = files.Where(f => locked.Any(f.Matches)).ToLookup(f => f.Inode);
         if (wanted.Count == 0) return found;
 
         foreach (int pid in Pids())
         {
-            FileIdentity current = default;
-            var outcome = ScanProcess(pid, d => { current = d; return wanted.Contains(d); }, long.MaxValue, int.MaxValue, 0, (fd, _, locks) =>
+            LockKey current = default;
+            bool Wanted(LockLine l)
+            {
+                foreach (var f in wanted[l.Inode])
+                    if (f.Matches(l)) { current = f; return true; }
+                return false;
+            }
+            var outcome = ScanProcess(pid, Wanted, long.MaxValue, int.MaxValue, 0, (fd, _, locks) =>
             {
                 var holder = ToHolder(pid, fd, locks);
                 if (holder.Perm == Perm.None && holder.Unshare == Unshare.None && !holder.LegacyBytes && !holder.Exclusive) return false;
@@ -110,46 +118,58 @@ internal static class HolderScan
 
     /// <summary>Every descriptor on the machine that carries locks, with its lock lines (for <see cref="HostScan"/>).</summary>
     internal static ScanOutcome ScanLocked(int pid, Func<ulong, bool> inode, Action<int, List<LockLine>> found) =>
-        ScanProcess(pid, d => inode(d.Inode), long.MaxValue, int.MaxValue, 0, (fd, _, locks) => { found(fd, locks); return false; });
+        ScanProcess(pid, l => inode(l.Inode), long.MaxValue, int.MaxValue, 0, (fd, _, locks) => { found(fd, locks); return false; });
 
     /// <summary>Descriptors per process looked at in a conflict scan's first round.</summary>
     private const int FirstRound = 256;
 
-    /// <summary>Looks at each descriptor of <paramref name="pid"/> whose file <paramref name="matches"/>; <paramref name="found"/>
-    /// gets its number, raw fdinfo and lock lines, and returns true to stop the whole scan.</summary>
-    internal static ScanOutcome ScanProcess(int pid, Func<FileIdentity, bool> matches, long deadline, int take, int skip,
+    /// <summary>Looks at each descriptor of <paramref name="pid"/> that holds locks on a file it <paramref name="matches"/>
+    /// (given the first lock line: all of a descriptor's lock lines are on its own file); <paramref name="found"/> gets
+    /// its number, raw fdinfo and lock lines, and returns true to stop the whole scan. Per descriptor one openat, read
+    /// and close of its fdinfo, relative to the process's fdinfo directory.</summary>
+    internal static ScanOutcome ScanProcess(int pid, Func<LockLine, bool> matches, long deadline, int take, int skip,
         Func<int, string, List<LockLine>, bool> found)
     {
-        IEnumerable<int> fds;
-        try { fds = Descriptors(pid); }
-        catch (DirectoryNotFoundException) { return ScanOutcome.Done; } // the process exited meanwhile
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ScanOutcome.Unreadable; }
+        string dir = $"/proc/{pid}/fdinfo";
+        int err = Syscalls.OpenDirectory(dir, out int dirFd);
+        if (err != 0) return err is 2 /* ENOENT */ or 3 /* ESRCH */ ? ScanOutcome.Done : ScanOutcome.Unreadable;
+        var outcome = ScanOutcome.Done;
         try
         {
+            var buffer = _fdinfo ??= new byte[4096];
             int index = 0;
-            foreach (int fd in fds)
+            foreach (int fd in Descriptors(dir))
             {
                 if (index++ < skip) continue;
                 if (index > (long)skip + take) return ScanOutcome.More; // long: the second round takes int.MaxValue
                 if (Stopwatch.GetTimestamp() > deadline) return ScanOutcome.OutOfTime;
-                if (PathStat.Identity($"/proc/{pid}/fd/{fd}", out var id) != 0 || !matches(id)) continue;
-                string? fdinfo = TryRead($"/proc/{pid}/fdinfo/{fd}");
-                if (fdinfo is null) continue; // closed meanwhile
-                // All lock lines of a descriptor's fdinfo are locks on its own file, whatever device they print.
+                int n = Syscalls.ReadFileAt(dirFd, fd, ref buffer);
+                _fdinfo = buffer;
+                if (n == -2 /* ENOENT: closed meanwhile */) continue;
+                if (n < 0) { outcome = ScanOutcome.Unreadable; continue; }
+                if (buffer.AsSpan(0, n).IndexOf("\nlock:"u8) < 0) continue; // no locks: the common case, no allocation
+                string fdinfo = Encoding.UTF8.GetString(buffer, 0, n);
                 var locks = fdinfo.Split('\n').Where(l => l.StartsWith("lock:", StringComparison.Ordinal))
                     .Select(l => LockLine.Parse(l["lock:".Length..])).OfType<LockLine>().ToList();
-                if (locks.Count > 0 && found(fd, fdinfo, locks)) return ScanOutcome.Stopped;
+                if (locks.Count > 0 && matches(locks[0]) && found(fd, fdinfo, locks)) return ScanOutcome.Stopped;
             }
         }
-        catch (DirectoryNotFoundException) { return ScanOutcome.Done; }
+        catch (DirectoryNotFoundException) { return ScanOutcome.Done; } // the process exited meanwhile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ScanOutcome.Unreadable; }
-        return ScanOutcome.Done;
+        finally
+        {
+            Syscalls.Close(dirFd);
+        }
+        return outcome;
     }
 
-    /// <summary>The descriptor numbers of a process. Not Directory.EnumerateFiles: it stats every entry (they are
-    /// symlinks) to tell files from directories, doubling the cost of a scan.</summary>
-    private static IEnumerable<int> Descriptors(int pid) =>
-        new FileSystemEnumerable<int>($"/proc/{pid}/fd",
+    /// <summary>A reused fdinfo buffer per thread: a scan reads tens of thousands.</summary>
+    [ThreadStatic] private static byte[]? _fdinfo;
+
+    /// <summary>The descriptor numbers of a process, from its fdinfo directory: plain files there, so the enumeration
+    /// never stats an entry (in /proc/PID/fd they are symlinks, which it would follow to tell files from directories).</summary>
+    private static IEnumerable<int> Descriptors(string fdinfoDir) =>
+        new FileSystemEnumerable<int>(fdinfoDir,
             (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) ? fd : -1)
         { ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]) };
 

@@ -4,8 +4,9 @@ using static Tmds.Linux.LibC;
 
 namespace ImageLock.Interop;
 
-/// <summary>stat(2) by path: a file's identity without opening it. For /proc/PID/fd/N it follows the magic link to the
-/// open file, so a holder's descriptor is matched by the same device and inode our own fstat reports.</summary>
+/// <summary>stat(2) by path: a file's identity without opening it. Never for another process's /proc/PID/fd/N: stat
+/// follows that link into the file's filesystem and blocks while a dead NFS server or a stuck FUSE daemon does not
+/// answer (the holder scan reads fdinfo instead; readlink is answered by /proc).</summary>
 internal static unsafe class PathStat
 {
     public static int Identity(string path, out FileIdentity identity)

@@ -58,6 +58,59 @@ internal static unsafe class Syscalls
         }
     }
 
+    /// <summary>Opens a directory (O_PATH: no read access to it is needed) for <see cref="ReadFileAt"/>.</summary>
+    public static int OpenDirectory(string path, out int fd)
+    {
+        Span<byte> bytes = stackalloc byte[256];
+        int length = System.Text.Encoding.UTF8.GetBytes(path, bytes[..^1]);
+        bytes[length] = 0;
+        fixed (byte* p = bytes)
+        {
+            do fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            while (fd < 0 && errno == EINTR);
+        }
+        return fd < 0 ? errno : 0;
+    }
+
+    /// <summary>Reads the small file named by the number <paramref name="name"/> in directory <paramref name="dirFd"/>
+    /// (an entry of /proc/PID/fdinfo) into <paramref name="buffer"/>, growing it when it fills up: an openat, a read and
+    /// a close, no path walk from the root, no FileStream. Returns the length, or -errno.</summary>
+    public static int ReadFileAt(int dirFd, int name, ref byte[] buffer)
+    {
+        Span<byte> bytes = stackalloc byte[12];
+        name.TryFormat(bytes, out int length, default, System.Globalization.CultureInfo.InvariantCulture);
+        bytes[length] = 0;
+        int fd;
+        fixed (byte* p = bytes)
+        {
+            do fd = openat(dirFd, p, O_RDONLY | O_CLOEXEC, 0);
+            while (fd < 0 && errno == EINTR);
+        }
+        if (fd < 0) return -errno;
+        try
+        {
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                long n;
+                fixed (byte* b = &buffer[total])
+                {
+                    do n = read(fd, b, buffer.Length - total);
+                    while (n < 0 && errno == EINTR);
+                }
+                if (n < 0) return -errno;
+                total += (int)n;
+                // fdinfo is a single_open seq_file: one read returns all of it, or fills the buffer.
+                if (total < buffer.Length) return total;
+            }
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
     public static int FileType(int fd, out FileKind kind, out ulong device, out ulong inode)
     {
         stat st;
