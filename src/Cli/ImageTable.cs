@@ -34,23 +34,32 @@ internal static class ImageTable
         foreach (var (label, s) in images)
         {
             string image = Text.Escape(label);
-            if (s.Holders.Count == 0)
+            var qemu = OtherLockText.QemuHolders(s);
+            if (qemu.Count == 0 && s.OtherLocks.Count == 0)
                 rows.Add(Cells(style, image, s.Perm, s.Unshare, null, s.IsFree ? "-" : "?", s.IsFree ? "-" : "(not identified)"));
-            foreach (var h in s.Holders)
+            foreach (var h in qemu)
                 rows.Add(Cells(style, image, h.Perm, h.Unshare, h, h.Pid.ToString(), Text.Escape(h.Command ?? "?")));
+            // Other locks: PERM and UNSHARE are the QEMU bytes they cover, as QEMU sees them; KIND says what they are.
+            foreach (var o in s.OtherLocks)
+                rows.Add(Cells(style, image, (Perm)Bits(o, 100), (Unshare)Bits(o, 200), null, o.Pid.ToString(), Text.Escape(o.Command ?? "?"),
+                    o.Fd?.ToString() ?? "?", $"{OtherLockText.Kind(o)} {o.Type} {OtherLockText.Mode(o)} {o.Start}-{OtherLockText.End(o)}"));
         }
         return Columns.Table(style.NoHeadings ? null : style.Columns, rows, style);
     }
 
-    private static string[] Cells(TableStyle style, string image, Perm perm, Unshare unshare, LockHolder? h, string pid, string command) =>
+    private static int Bits(OtherLock l, int baseByte) =>
+        l.QemuBytes.Where(b => b >= baseByte && b < baseByte + PermNames.Count).Aggregate(0, (bits, b) => bits | 1 << (b - baseByte));
+
+    private static string[] Cells(TableStyle style, string image, Perm perm, Unshare unshare, LockHolder? h, string pid, string command,
+        string? fd = null, string? kind = null) =>
         style.Columns.Select(c => c switch
         {
             "IMAGE" => image,
             "PERM" => PermNames.Format(perm),
             "UNSHARE" => PermNames.Format(unshare),
             "PID" => pid,
-            "FD" => h?.Fd?.ToString() ?? (h is null && pid == "-" ? "-" : "?"),
-            "KIND" => h is null ? (pid == "-" ? "-" : "?") : h.Exclusive ? h.Kind + ",write-lock" : h.Kind,
+            "FD" => fd ?? h?.Fd?.ToString() ?? (h is null && pid == "-" ? "-" : "?"),
+            "KIND" => kind ?? (h is null ? (pid == "-" ? "-" : "?") : h.Exclusive ? h.Kind + ",write-lock" : h.Kind),
             _ => command,
         }).ToArray();
 }

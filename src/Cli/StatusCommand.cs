@@ -74,8 +74,11 @@ internal static class StatusCommand
             if (status.LegacyPerm || status.LegacyUnshare)
                 output.WriteLine("legacy=" + string.Join(",", new[] { status.LegacyPerm ? "104" : null, status.LegacyUnshare ? "204" : null }.OfType<string>()) +
                     " (bytes of QEMU <= 6.2's graph-mod permission)");
-            if (status.Holders.Count > 0) output.Write(HolderTable.Format(status.Holders, style));
-            else if (!status.IsFree) output.WriteLine("holders: not identified (" + (status.HoldersComplete ? "held from another host, e.g. over NFS" : "/proc not readable; run as root") + ")");
+            var qemu = OtherLockText.QemuHolders(status);
+            if (qemu.Count > 0) output.Write(HolderTable.Format(qemu, style));
+            else if (!status.IsFree && !OtherLockText.ExplainsBytes(status))
+                output.WriteLine("holders: not identified (" + (status.HoldersComplete ? "held from another host, e.g. over NFS" : "/proc not readable; run as root") + ")");
+            if (status.OtherLocks.Count > 0) output.Write(OtherLockText.Format(status.OtherLocks, style));
         }
     }
 }

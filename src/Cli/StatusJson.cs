@@ -75,6 +75,9 @@ internal static class StatusJson
             w.WriteStartArray("holders");
             foreach (var h in s.Holders) WriteHolder(w, h);
             w.WriteEndArray();
+            w.WriteStartArray("other_locks");
+            foreach (var o in s.OtherLocks) WriteOtherLock(w, o);
+            w.WriteEndArray();
         }
         if (e.Error is Failure error)
         {
@@ -103,6 +106,23 @@ internal static class StatusJson
         WritePerms(w, "unshare", (int)h.Unshare);
         w.WriteBoolean("legacy", h.LegacyBytes);
         w.WriteBoolean("write_lock", h.Exclusive);
+        w.WriteEndObject();
+    }
+
+    private static void WriteOtherLock(Utf8JsonWriter w, OtherLock l)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("pid", l.Pid);
+        if (l.Fd is int fd) w.WriteNumber("fd", fd); else w.WriteNull("fd");
+        JsonText.Write(w, "command", l.Command);
+        w.WriteString("kind", OtherLockText.Kind(l));
+        w.WriteString("type", l.Type);
+        w.WriteString("mode", OtherLockText.Mode(l));
+        w.WriteNumber("start", l.Start);
+        if (l.End is long end) w.WriteNumber("end", end); else w.WriteNull("end");
+        w.WriteStartArray("qemu_bytes");
+        foreach (int b in l.QemuBytes) w.WriteNumberValue(b);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

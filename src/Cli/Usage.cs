@@ -23,11 +23,13 @@ internal static class Usage
 
         Probes each image with F_OFD_GETLK only: it takes no lock and never disturbs QEMU.
         For one image, prints a line 'perm=LIST' and a line 'unshare=LIST' ('-' when none), then the
-        processes holding lock bytes (pid, descriptor, command line). For several images, or a
-        directory (its *.qcow2, *.qcow, *.raw, *.img, *.iso and other qcow2 files), prints one table:
-        image, perm, unshare, holder pid, command. Without IMAGE, the same table lists every file on
-        this host that a process holds QEMU's lock bytes on (100-104, 200-204), from /proc/locks and
-        the holders' /proc/PID/fdinfo; it opens no file.
+        processes holding lock bytes (pid, descriptor, command line), then the other locks on it, not
+        QEMU's protocol (flock, libvirt virtlockd's byte 0, other fcntl ranges, write locks on QEMU's
+        bytes), each with its kind, lslocks' TYPE, MODE, START and END, and what it means for QEMU.
+        For several images, or a directory (its *.qcow2, *.qcow, *.raw, *.img, *.iso and other qcow2
+        files), prints one table: image, perm, unshare, holder pid, command, a row per lock. Without
+        IMAGE, the same table lists every file on this host that a process holds QEMU's lock bytes on
+        (100-104, 200-204), from /proc/locks and the holders' /proc/PID/fdinfo; it opens no file.
 
           -f, --format FORMAT
                      the images' format, as qemu-img takes it: with qcow2, every file QEMU opens for

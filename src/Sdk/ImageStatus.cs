@@ -9,10 +9,10 @@ namespace ImageLock;
 /// </summary>
 public sealed class ImageStatus
 {
-    private readonly LockKey _file; // as /proc shows it; default when free
+    private readonly LockKey _file; // as /proc shows it; default when /proc/locks lists no lock on the file
 
     private ImageStatus(string path, LockKey file, Perm perm, Unshare unshare, bool legacyPerm, bool legacyUnshare,
-        IReadOnlyList<LockHolder> holders, bool holdersComplete)
+        IReadOnlyList<LockHolder> holders, bool holdersComplete, IReadOnlyList<OtherLock> otherLocks)
     {
         _file = file;
         ImagePath = path;
@@ -22,6 +22,7 @@ public sealed class ImageStatus
         LegacyUnshare = legacyUnshare;
         Holders = holders;
         HoldersComplete = holdersComplete;
+        OtherLocks = otherLocks;
     }
 
     /// <summary>The image, as the caller named it.</summary>
@@ -39,11 +40,17 @@ public sealed class ImageStatus
     /// <summary>Byte 204 (QEMU &lt;= 6.2's "change children" unshare) is held.</summary>
     public bool LegacyUnshare { get; }
 
-    /// <summary>The processes holding bytes, with pid, descriptor and command line, as far as /proc shows them.</summary>
+    /// <summary>The descriptors whose fcntl locks cover QEMU's bytes, with pid, descriptor and command line, as far as
+    /// /proc shows them (a whole-file lock is one too: QEMU sees it; <see cref="OtherLocks"/> says it is not QEMU's).</summary>
     public IReadOnlyList<LockHolder> Holders { get; }
 
-    /// <summary>False when some of /proc could not be read (another user's processes without root), so
-    /// <see cref="Holders"/> may miss someone; the byte state is complete either way.</summary>
+    /// <summary>Every lock on the image that is not QEMU's protocol — flock locks, libvirt virtlockd's byte 0, other
+    /// ranges, write locks on QEMU's bytes — with who holds it, as far as /proc shows them.</summary>
+    public IReadOnlyList<OtherLock> OtherLocks { get; }
+
+    /// <summary>False when some of /proc could not be read (another user's processes without root) and the locks found do
+    /// not account for every lock /proc/locks lists on this image, so <see cref="Holders"/> or <see cref="OtherLocks"/>
+    /// may miss someone; the byte state is complete either way.</summary>
     public bool HoldersComplete { get; }
 
     /// <summary>True when no byte of the protocol is held.</summary>
@@ -80,28 +87,30 @@ public sealed class ImageStatus
 
     /// <summary>A file of <see cref="HostScan"/>: bytes and holders from /proc, never probed (an unnamed file has path "").</summary>
     internal static ImageStatus FromHost(HostFile file) =>
-        new(file.Path ?? "", default, file.Perm, file.Unshare, file.LegacyPerm, file.LegacyUnshare, file.Holders, file.HoldersComplete);
+        new(file.Path ?? "", default, file.Perm, file.Unshare, file.LegacyPerm, file.LegacyUnshare, file.Holders, file.HoldersComplete, file.Others);
 
     private static ImageStatus ProbeBytesOf(string imagePath, OpenedImage image)
     {
         var api = Syscalls.HasOfdLocks ? LockApi.Ofd : LockApi.Posix;
         int perm = ProbeBytes(imagePath, image.Fd, api, LockProtocol.PermBase, out bool legacyPerm);
         int unshare = ProbeBytes(imagePath, image.Fd, api, LockProtocol.SharedBase, out bool legacyUnshare);
+        // A free image may still carry other locks (flock, virtlockd's byte 0): its key is worth finding only then.
         bool free = perm == 0 && unshare == 0 && !legacyPerm && !legacyUnshare;
-        return new ImageStatus(imagePath, free ? default : LockKey.Of(image), (Perm)perm, (Unshare)unshare,
-            legacyPerm, legacyUnshare, [], holdersComplete: true);
+        return new ImageStatus(imagePath, free && !HolderScan.AnyLockOn(image.Inode) ? default : LockKey.Of(image), (Perm)perm, (Unshare)unshare,
+            legacyPerm, legacyUnshare, [], holdersComplete: true, []);
     }
 
-    /// <summary>Fills in <see cref="Holders"/> for many probed images with one pass over /proc (a pass costs as much
-    /// as there are descriptors on the machine, so <c>imagelock status DIR</c> must not pay it per image).</summary>
+    /// <summary>Fills in <see cref="Holders"/> and <see cref="OtherLocks"/> for many probed images with one pass over /proc
+    /// (a pass costs as much as there are descriptors on the machine, so <c>imagelock status DIR</c> must not pay it per
+    /// image). An image that /proc/locks lists no lock on costs no pass.</summary>
     public static IReadOnlyList<ImageStatus> IdentifyHolders(IReadOnlyList<ImageStatus> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        var held = statuses.Where(s => !s.IsFree).Select(s => s._file).Distinct().ToArray();
-        if (held.Length == 0) return statuses;
-        var found = HolderScan.FindAll(held, out bool complete);
-        return statuses.Select(s => s.IsFree ? s : new ImageStatus(s.ImagePath, s._file, s.Perm, s.Unshare, s.LegacyPerm,
-            s.LegacyUnshare, found.TryGetValue(s._file, out var holders) ? holders : [], complete)).ToArray();
+        var keys = statuses.Select(s => s._file).Where(k => k != default).Distinct().ToArray();
+        if (keys.Length == 0) return statuses;
+        var found = HolderScan.FindAll(keys);
+        return statuses.Select(s => s._file == default || !found.TryGetValue(s._file, out var locks) ? s : new ImageStatus(s.ImagePath, s._file,
+            s.Perm, s.Unshare, s.LegacyPerm, s.LegacyUnshare, locks.Holders, locks.Complete, locks.Others)).ToArray();
     }
 
     private static int ProbeBytes(string path, int fd, LockApi api, int baseByte, out bool legacy)

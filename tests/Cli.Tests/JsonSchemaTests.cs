@@ -30,6 +30,8 @@ public sealed class JsonSchemaTests
         using var holder = Imagelock.Start("hold", "--perm", "read,write", "--unshare", "write", image.Path);
         CliFacts.WaitHeld(image.Path, holder, Perm.Read | Perm.Write, Unshare.Write);
         using var lease = ImageLease.Acquire(image.Path, Perm.Read, Unshare.None);
+        using var flock = Locker.Flock(image.Path);                                 // other_locks: a flock
+        using var range = Locker.Fcntl("ofd", "write", "300", "EOF", image.Path);   // and a range to EOF (end null)
 
         var outputs = new[]
         {
@@ -46,6 +48,8 @@ public sealed class JsonSchemaTests
             AssertValid(r.Out);
         }
         Assert.Contains(image.Path, outputs[3].Out); // the host listing has the held image in it
+        Assert.Contains("\"kind\": \"flock\"", outputs[0].Out);
+        Assert.Contains("\"kind\": \"range\"", outputs[3].Out);
     }
 
     [Theory]
@@ -55,6 +59,8 @@ public sealed class JsonSchemaTests
     [InlineData("""{"version":1,"images":[{"path":"a","perm":["read"],"unshare":[],"legacy_perm":false,"legacy_unshare":false,"holders_complete":true,"holders":[]}]}""")]
     [InlineData("""{"version":1,"images":[{"path":"a","perm":[],"unshare":[],"legacy_perm":false,"legacy_unshare":false,"holders_complete":true}]}""")]
     [InlineData("""{"version":1,"error":{"code":"oops","message":"m"}}""")]
+    [InlineData("""{"version":1,"images":[{"path":"a","perm":[],"unshare":[],"legacy_perm":false,"legacy_unshare":false,"holders_complete":true,"holders":[],"other_locks":[{"pid":1,"fd":3,"command":"x","kind":"fcntl","type":"POSIX","mode":"WRITE","start":0,"end":0,"qemu_bytes":[]}]}]}""")]
+    [InlineData("""{"version":1,"images":[{"path":"a","perm":[],"unshare":[],"legacy_perm":false,"legacy_unshare":false,"holders_complete":true,"holders":[],"other_locks":[{"pid":1,"fd":3,"command":"x","kind":"range","type":"POSIX","mode":"WRITE","start":0,"end":null,"qemu_bytes":[99]}]}]}""")]
     public void Documents_that_break_the_schema_are_refused(string json)
     {
         Assert.False(IsValid(json));

@@ -60,8 +60,8 @@ internal static class HolderScan
                     (fd, fdinfo, locks) =>
                     {
                         if (pid == self && fd == image.Fd) return false;
-                        if (!locks.Any(l => l.Covers(lockByte))) return false; // holds other bytes only: not to blame
-                        holders.Add(ToHolder(pid, fd, locks));
+                        if (!locks.Any(l => !l.Flock && l.Covers(lockByte))) return false; // holds other bytes only: not to blame
+                        holders.Add(ToHolder(pid, fd, locks)!);
                         seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : fdinfo);
                         return false;
                     });
@@ -80,17 +80,18 @@ internal static class HolderScan
         return new HolderReport(Sorted(holders), note, lockByte, budget);
     }
 
-    /// <summary>Every holder of protocol bytes on each of many files, in one full pass over /proc: the cost of a pass
-    /// is the number of descriptors on the machine, so <c>status</c> of many images must not pay it once per image.</summary>
-    public static Dictionary<LockKey, List<LockHolder>> FindAll(IReadOnlyCollection<LockKey> files, out bool complete)
+    /// <summary>Every lock on each of many files and who holds it — QEMU's protocol holders and every other lock — in one
+    /// full pass over /proc: the cost of a pass is the number of descriptors on the machine, so <c>status</c> of many
+    /// images must not pay it once per image. A file no /proc/locks line names is left out (nobody on this host locks it).</summary>
+    public static Dictionary<LockKey, FileLocks> FindAll(IReadOnlyCollection<LockKey> files)
     {
-        complete = true;
-        var found = new Dictionary<LockKey, List<LockHolder>>();
         var inodes = files.Select(f => f.Inode).ToHashSet();
-        var locked = LockLines(inodes);
-        var wanted = files.Where(f => locked.Any(f.Matches)).ToLookup(f => f.Inode);
-        if (wanted.Count == 0) return found;
+        var locked = LockLines(inodes, flock: true);
+        var found = files.Where(f => locked.Any(f.Matches)).Distinct().ToDictionary(f => f, _ => new Found());
+        if (found.Count == 0) return [];
+        var wanted = found.Keys.ToLookup(f => f.Inode);
 
+        bool readable = true;
         foreach (int pid in Pids())
         {
             LockKey current = default;
@@ -100,32 +101,58 @@ internal static class HolderScan
                     if (f.Matches(l)) { current = f; return true; }
                 return false;
             }
-            var outcome = ScanProcess(pid, Wanted, long.MaxValue, int.MaxValue, 0, (fd, _, locks) =>
+            var outcome = ScanProcess(pid, Wanted, long.MaxValue, int.MaxValue, 0, (fd, fdinfo, locks) =>
             {
-                var holder = ToHolder(pid, fd, locks);
-                if (holder.Perm == Perm.None && holder.Unshare == Unshare.None && !holder.LegacyBytes && !holder.Exclusive) return false;
-                if (!found.TryGetValue(current, out var list)) found[current] = list = [];
-                list.Add(holder);
+                found[current].Add(pid, fd, fdinfo, locks);
                 return false;
             });
-            if (outcome == ScanOutcome.Unreadable) complete = false;
+            if (outcome == ScanOutcome.Unreadable) readable = false;
         }
-        foreach (var key in found.Keys.ToList()) found[key] = Sorted(found[key]);
-        return found;
+        // Per file: complete when every process was readable, or when every lock /proc/locks lists on it was found.
+        return found.ToDictionary(f => f.Key, f => new FileLocks(Sorted(f.Value.Holders), Sorted(f.Value.Others),
+            readable || f.Value.Accounts(locked.Where(f.Key.Matches))));
     }
+
+    /// <summary>What one pass found on one file.</summary>
+    private sealed class Found
+    {
+        public readonly List<LockHolder> Holders = [];
+        public readonly List<OtherLock> Others = [];
+        private readonly HashSet<(string Owner, LockLine Lock)> _locks = [];  // every lock found, with its owner
+
+        public void Add(int pid, int fd, string fdinfo, List<LockLine> locks)
+        {
+            if (ToHolder(pid, fd, locks) is LockHolder holder) Holders.Add(holder);
+            Others.AddRange(ToOthers(pid, fd, locks));
+            // A lock belongs to one open file description (OFD, flock) or one process (POSIX); an inherited descriptor
+            // (hold's CMD, flock(1)'s command) shows the same locks again and is one owner, not two.
+            foreach (var l in locks) _locks.Add((l.Posix ? $"pid {pid}" : HolderScan.Description(fdinfo), l.Key));
+        }
+
+        public bool Accounts(IEnumerable<LockLine> procLines) => HolderScan.Accounts(_locks, procLines);
+    }
+
+    /// <summary>Every line of /proc/locks on a file is a lock found with its owner, as many times as /proc/locks lists it.</summary>
+    internal static bool Accounts(HashSet<(string Owner, LockLine Lock)> found, IEnumerable<LockLine> procLines) =>
+        procLines.GroupBy(l => l.Key).All(g => found.Count(o => o.Lock == g.Key) >= g.Count());
+
+    /// <summary>fdinfo without its flags line, which carries the descriptor's own O_CLOEXEC: the open file description
+    /// (two processes sharing one, as a parent and the child that inherited it, show the same text).</summary>
+    internal static string Description(string fdinfo) =>
+        string.Join('\n', fdinfo.Split('\n').Where(l => !l.StartsWith("flags:", StringComparison.Ordinal)));
 
     internal enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime, More }
 
     /// <summary>Every descriptor on the machine that carries locks, with its lock lines (for <see cref="HostScan"/>).</summary>
-    internal static ScanOutcome ScanLocked(int pid, Func<ulong, bool> inode, Action<int, List<LockLine>> found) =>
-        ScanProcess(pid, l => inode(l.Inode), long.MaxValue, int.MaxValue, 0, (fd, _, locks) => { found(fd, locks); return false; });
+    internal static ScanOutcome ScanLocked(int pid, Func<ulong, bool> inode, Action<int, string, List<LockLine>> found) =>
+        ScanProcess(pid, l => inode(l.Inode), long.MaxValue, int.MaxValue, 0, (fd, fdinfo, locks) => { found(fd, fdinfo, locks); return false; });
 
     /// <summary>Descriptors per process looked at in a conflict scan's first round.</summary>
     private const int FirstRound = 256;
 
     /// <summary>Looks at each descriptor of <paramref name="pid"/> that holds locks on a file it <paramref name="matches"/>
     /// (given the first lock line: all of a descriptor's lock lines are on its own file); <paramref name="found"/> gets
-    /// its number, raw fdinfo and lock lines, and returns true to stop the whole scan. Per descriptor one openat, read
+    /// its number, raw fdinfo and lock lines (flock locks included), and returns true to stop the whole scan. Per descriptor one openat, read
     /// and close of its fdinfo, relative to the process's fdinfo directory.</summary>
     internal static ScanOutcome ScanProcess(int pid, Func<LockLine, bool> matches, long deadline, int take, int skip,
         Func<int, string, List<LockLine>, bool> found)
@@ -150,7 +177,7 @@ internal static class HolderScan
                 if (buffer.AsSpan(0, n).IndexOf("\nlock:"u8) < 0) continue; // no locks: the common case, no allocation
                 string fdinfo = Encoding.UTF8.GetString(buffer, 0, n);
                 var locks = fdinfo.Split('\n').Where(l => l.StartsWith("lock:", StringComparison.Ordinal))
-                    .Select(l => LockLine.Parse(l["lock:".Length..])).OfType<LockLine>().ToList();
+                    .Select(l => LockLine.ParseAny(l["lock:".Length..])).OfType<LockLine>().ToList();
                 if (locks.Count > 0 && matches(locks[0]) && found(fd, fdinfo, locks)) return ScanOutcome.Stopped;
             }
         }
@@ -188,8 +215,12 @@ internal static class HolderScan
         return naming;
     }
 
-    internal static LockHolder ToHolder(int pid, int fd, List<LockLine> locks)
+    /// <summary>The descriptor as a holder of QEMU's bytes: its fcntl locks that cover some of them (a whole-file lock
+    /// counts: QEMU sees it), or null when it has none.</summary>
+    internal static LockHolder? ToHolder(int pid, int fd, List<LockLine> all)
     {
+        var locks = all.Where(LockKinds.TouchesQemuBytes).ToList();
+        if (locks.Count == 0) return null;
         int perm = 0, unshare = 0;
         bool legacy = false;
         for (int i = 0; i <= PermNames.Count; i++)
@@ -204,22 +235,35 @@ internal static class HolderScan
             locks.Any(l => l.Posix) ? "POSIX" : "OFD", legacy, locks.Any(l => l.Write));
     }
 
-    /// <summary>Every lock /proc/locks lists (locks of this kernel: every mount namespace, every user).</summary>
-    internal static List<LockLine> AllLockLines() =>
-        (TryRead("/proc/locks") ?? "").Split('\n').Select(LockLine.Parse).OfType<LockLine>().ToList();
+    /// <summary>The descriptor's locks that are not QEMU's protocol, each with its kind.</summary>
+    internal static IEnumerable<OtherLock> ToOthers(int pid, int fd, List<LockLine> locks)
+    {
+        string? command = null;
+        foreach (var l in locks)
+            if (LockKinds.Classify(l) is OtherLockKind kind)
+                yield return new OtherLock(pid, fd, command ??= CommandLine(pid), kind, l.Type, l.Write, l.Start, l.End == long.MaxValue ? null : l.End);
+    }
 
-    /// <summary>/proc/locks lines on files with one of these inode numbers (any device: btrfs prints another one).</summary>
-    private static List<LockLine> LockLines(IReadOnlySet<ulong> inodes)
+    /// <summary>Every lock /proc/locks lists (locks of this kernel: every mount namespace, every user).</summary>
+    internal static List<LockLine> AllLockLines(bool flock = false) =>
+        (TryRead("/proc/locks") ?? "").Split('\n').Select(l => flock ? LockLine.ParseAny(l) : LockLine.Parse(l)).OfType<LockLine>().ToList();
+
+    /// <summary>/proc/locks lines on files with one of these inode numbers (any device: btrfs prints another one); fcntl
+    /// locks only unless <paramref name="flock"/>.</summary>
+    private static List<LockLine> LockLines(IReadOnlySet<ulong> inodes, bool flock = false)
     {
         var result = new List<LockLine>();
         string? text = TryRead("/proc/locks");
         if (text is null) return result;
         foreach (var line in text.Split('\n'))
-            if (LockLine.Parse(line) is LockLine l && inodes.Contains(l.Inode)) result.Add(l);
+            if ((flock ? LockLine.ParseAny(line) : LockLine.Parse(line)) is LockLine l && inodes.Contains(l.Inode)) result.Add(l);
         return result;
     }
 
     private static List<LockLine> LockLines(ulong inode) => LockLines(new HashSet<ulong> { inode });
+
+    /// <summary>/proc/locks lists some lock (fcntl or flock) on a file with this inode number.</summary>
+    internal static bool AnyLockOn(ulong inode) => LockLines(new HashSet<ulong> { inode }, flock: true).Count > 0;
 
     private static bool OwnFdCovers(int fd, int lockByte)
     {
@@ -245,6 +289,12 @@ internal static class HolderScan
         return holders;
     }
 
+    internal static List<OtherLock> Sorted(List<OtherLock> locks)
+    {
+        locks.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : a.Fd != b.Fd ? Nullable.Compare(a.Fd, b.Fd) : a.Start.CompareTo(b.Start));
+        return locks;
+    }
+
     private static string? CommandLine(int pid)
     {
         string? raw = TryRead($"/proc/{pid}/cmdline");
@@ -260,16 +310,25 @@ internal static class HolderScan
 }
 
 /// <summary>One held lock as /proc/locks or fdinfo prints it: <c>1: OFDLCK ADVISORY  READ -1 08:02:1234 100 101</c>.</summary>
-internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong Inode, long Start, long End, string Device = "")
+internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong Inode, long Start, long End, string Device = "", bool Flock = false)
 {
     public bool Covers(long b) => b >= Start && b <= End;
 
-    /// <summary>The lock, or null for blocked waiters ("->"), other lock spaces (FLOCK, LEASE: .NET FileStream takes
-    /// flock) and anything unparsable.</summary>
-    public static LockLine? Parse(string line)
+    /// <summary>The scheme in lslocks(8)'s words: FLOCK, POSIX or OFDLCK.</summary>
+    public string Type => Flock ? "FLOCK" : Posix ? "POSIX" : "OFDLCK";
+
+    /// <summary>The lock without the device (btrfs prints another one than fstat): what /proc/locks and fdinfo agree on.</summary>
+    public LockLine Key => this with { Device = "" };
+
+    /// <summary>An fcntl (POSIX or OFD) lock, or null for blocked waiters ("->"), flock locks (another lock space, which
+    /// QEMU ignores: .NET FileStream takes flock), leases and anything unparsable.</summary>
+    public static LockLine? Parse(string line) => ParseAny(line) is LockLine { Flock: false } l ? l : null;
+
+    /// <summary>An fcntl or flock lock, or null for blocked waiters, leases and anything unparsable.</summary>
+    public static LockLine? ParseAny(string line)
     {
         var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length < 8 || f[1] == "->" || f[1] is not ("OFDLCK" or "POSIX")) return null;
+        if (f.Length < 8 || f[1] == "->" || f[1] is not ("OFDLCK" or "POSIX" or "FLOCK")) return null;
         int colon = f[5].LastIndexOf(':');
         if (colon < 0 || !ulong.TryParse(f[5].AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out ulong inode)) return null;
         if (!long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out long start)) return null;
@@ -277,9 +336,12 @@ internal readonly record struct LockLine(bool Posix, bool Write, int Pid, ulong 
             : long.TryParse(f[7], NumberStyles.None, CultureInfo.InvariantCulture, out long e) ? e : -1;
         if (end < 0) return null;
         int.TryParse(f[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int pid);
-        return new LockLine(f[1] == "POSIX", f[3] == "WRITE", pid, inode, start, end, f[5][..colon]);
+        return new LockLine(f[1] == "POSIX", f[3] == "WRITE", pid, inode, start, end, f[5][..colon], f[1] == "FLOCK");
     }
 }
+
+/// <summary>The locks on one file: QEMU's protocol holders, every other lock, and whether /proc showed them all.</summary>
+internal sealed record FileLocks(List<LockHolder> Holders, List<OtherLock> Others, bool Complete);
 
 /// <summary>Why a list of holders may be short.</summary>
 internal enum HolderNote { None, Transient, NotLookedUp, OutOfTime, Unreadable, NotVisible }
