@@ -47,7 +47,8 @@ internal static class ConflictLatency
                 if (!inCrowd && started) children.Add(Crowd.Start(0, path) ?? throw new InvalidOperationException("no holder"));
                 if (!started)
                 {
-                    Console.WriteLine($"{name}: skipped, a crowd could not open its descriptors");
+                    Console.WriteLine($"{name}: skipped, a crowd could not open its descriptors (its reason is above; " +
+                        "the three-process row stands in for one process of 50,000)");
                     continue;
                 }
                 int holderPid = (inCrowd ? children[0] : children[^1]).Id;

@@ -12,6 +12,7 @@ return args switch
     ["--generator-steps", .. var rest] => GeneratorSteps.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5,
         rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [100, 1_000, 10_000]),
     ["--conflict-latency", .. var rest] => ConflictLatency.Run(rest.Length > 0 ? int.Parse(rest[0]) : 200),
+    ["--scan-cost", .. var rest] => ScanCost.Run(rest.Length > 0 ? int.Parse(rest[0]) : 19_500),
     ["--crowd", var n, .. var image] => Crowd.Run(int.Parse(n), image.FirstOrDefault()),
     _ => RunBenchmarks(args),
 };

@@ -62,8 +62,9 @@ internal static class HolderScan
                         if (pid == self && fd == image.Fd) return false;
                         if (!locks.Any(l => !l.Flock && l.Covers(lockByte))) return false; // holds other bytes only: not to blame
                         holders.Add(ToHolder(pid, fd, locks)!);
-                        seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : fdinfo);
-                        return false;
+                        seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : Description(fdinfo)); // inherited: one owner
+                        // Every owner found: this process's other descriptors can only be copies of theirs.
+                        return seen.Count >= owners;
                     });
                 if (outcome == ScanOutcome.Unreadable) complete = false;
                 if (outcome == ScanOutcome.More && round == 0) deferred.Add(pid);
@@ -152,8 +153,8 @@ internal static class HolderScan
 
     /// <summary>Looks at each descriptor of <paramref name="pid"/> that holds locks on a file it <paramref name="matches"/>
     /// (given the first lock line: all of a descriptor's lock lines are on its own file); <paramref name="found"/> gets
-    /// its number, raw fdinfo and lock lines (flock locks included), and returns true to stop the whole scan. Per descriptor one openat, read
-    /// and close of its fdinfo, relative to the process's fdinfo directory.</summary>
+    /// its number, raw fdinfo and lock lines (flock locks included), and returns true to skip the rest of this process's
+    /// descriptors. Per descriptor one openat, read and close of its fdinfo, relative to the process's fdinfo directory.</summary>
     internal static ScanOutcome ScanProcess(int pid, Func<LockLine, bool> matches, long deadline, int take, int skip,
         Func<int, string, List<LockLine>, bool> found)
     {
