@@ -19,6 +19,25 @@ public sealed class HoldSpawnTests
     }
 
     [Fact]
+    public void A_conflict_names_hold_and_CMD_both_holding_the_one_descriptor()
+    {
+        using var image = new TempImage();
+        string marker = "cmd-" + Guid.NewGuid().ToString("N");
+        using var cmd = new Cmd(image.Sibling("cmd.pid"), marker);
+        using var hold = Imagelock.Start("hold", "--unshare", "write", image.Path, "--",
+            "bash", "-c", "echo $$ > \"$0\"; exec -a \"$1\" sleep 600", image.Sibling("cmd.pid"), marker);
+        CliFacts.WaitHeld(image.Path, hold, Perm.Read, Unshare.Write);
+        Assert.True(Poll.Until(() => cmd.IsAlive, TimeSpan.FromMinutes(1)), hold.ToString());
+
+        // One owner, two processes: the scan stops looking at imagelock's descriptors once the owner is found there,
+        // and still looks at every other process, so CMD, which holds the lease too, is named.
+        var e = Assert.Throws<ImageLockConflictException>(() => ImageLease.Acquire(image.Path, Perm.Write, Unshare.None,
+            new ImageLockOptions { HolderScanBudget = Timeout.InfiniteTimeSpan }));
+        Assert.Equal(new[] { hold.Pid, cmd.Pid }.Order(), e.Holders.Select(h => h.Pid).Order());
+        Assert.True(e.HoldersComplete, e.Message);
+    }
+
+    [Fact]
     public void CMD_starts_with_default_signal_dispositions_and_an_empty_mask()
     {
         using var image = new TempImage();
