@@ -85,7 +85,10 @@ public sealed class HostStatusTests
     public void Tables_fit_COLUMNS_and_are_whole_in_a_pipe_or_with_notruncate()
     {
         using var image = new TempImage(name: "wide.raw");
-        using var holder = Imagelock.Start("hold", image.Path, "--", "sleep", "600");
+        // CMD is a sleep with a name of its own, killed by its pid at the end (it would hold the image for 10 minutes).
+        string marker = $"600.{Random.Shared.Next(10_000_000, 99_999_999)}";
+        using var cmd = new Cmd(image.Sibling("cmd.pid"), marker);
+        using var holder = Imagelock.Start("hold", image.Path, "--", "sh", "-c", "echo $$ > \"$0\"; exec sleep \"$1\"", image.Sibling("cmd.pid"), marker);
         CliFacts.WaitHeld(image.Path, holder, Perm.Read, Unshare.None);
         string command = CommandLine(holder.Pid);
         Assert.True(command.Length > 40, command);
@@ -96,7 +99,8 @@ public sealed class HostStatusTests
         var cut = Run(s => s.Environment["COLUMNS"] = "40", "status");
         Assert.True(cut.Exit == 0, CliFacts.Describe(cut));
         string cutRow = Row(cut.Out);
-        string cell = cutRow[(cutRow.LastIndexOf(holder.Pid.ToString() + "  ", StringComparison.Ordinal) + holder.Pid.ToString().Length + 2)..];
+        // The PID column is as wide as the widest pid listed: the cell starts after the pid and its padding.
+        string cell = cutRow[(cutRow.LastIndexOf(holder.Pid.ToString() + "  ", StringComparison.Ordinal) + holder.Pid.ToString().Length)..].TrimStart();
         Assert.EndsWith("...", cell);
         Assert.StartsWith(cell[..^3], command);
         Assert.True(cell.Length < command.Length, cutRow);
