@@ -1,3 +1,4 @@
+using ImageLock.Graph;
 using ImageLock.Engine;
 
 namespace ImageLock.Cli;
@@ -50,19 +51,29 @@ internal static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>-q: nothing printed; 0 when the image is free (or the grant given would be granted), 1 when not.</summary>
+    /// <summary>-q: nothing printed; 0 when the image is free (or the grant given would be granted), 1 when not. Without
+    /// -f the image is one file, and one with a qcow2 header is refused as hold refuses it (its backing files would go
+    /// unchecked); with -f every file QEMU opens for it is checked, against QEMU's grant for that file.</summary>
     private static int Check(StatusOptions options)
     {
         string image = options.Images[0];
-        ImageStatus status;
-        try { status = ImageStatus.Probe(image, identifyHolders: false); }
+        try
+        {
+            using var plan = GraphWalker.Open(image, options.Format ?? ImageFormat.Raw, options.Perm, options.Unshare, readOnly: true,
+                refuseQcow2Header: options.Format is null);
+            foreach (var file in plan.Files)
+            {
+                var status = ImageStatus.Probe(file.File.Path, file.Image, identifyHolders: false);
+                bool inTheWay = options.GrantGiven ? status.WouldConflict(file.File.Perm, file.File.Unshare) is not null : !status.IsFree;
+                if (inTheWay) return ExitCodes.Conflict;
+            }
+            return ExitCodes.Ok;
+        }
         catch (ImageLockException e)
         {
             Stderr.Line($"imagelock: {Messages.ForTerminal(e)}");
             return ExitCodes.Usage;
         }
-        bool inTheWay = options.GrantGiven ? status.WouldConflict(options.Perm, options.Unshare) is not null : !status.IsFree;
-        return inTheWay ? ExitCodes.Conflict : ExitCodes.Ok;
     }
 
     internal static void WriteText(TextWriter output, IEnumerable<ImageStatus> statuses, TableStyle style)

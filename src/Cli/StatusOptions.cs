@@ -45,8 +45,8 @@ internal sealed record StatusOptions(List<string> Images, ImageFormat? Format, b
         }
         if (images.Any(a => a.Length == 0)) throw new UsageException("status: an image path is empty", Usage.Status);
         if (grant && !check) throw new UsageException("status: --perm and --unshare go with -q/--check", Usage.Status);
-        if (check && (images.Count != 1 || format is not null || json))
-            throw new UsageException("status: -q/--check takes one IMAGE, without -f or --json", Usage.Status);
+        if (check && (images.Count != 1 || json))
+            throw new UsageException("status: -q/--check takes one IMAGE, without --json", Usage.Status);
         return new StatusOptions(images, format, json, table, check, perm, unshare, grant);
     }
 

@@ -19,7 +19,7 @@ internal static class Usage
 
     public const string Status = """
         usage: imagelock status [-f raw|qcow2] [-J] [-o LIST] [-n] [-r] [-u] [IMAGE|DIR...]
-               imagelock status -q [--perm LIST] [--unshare LIST] IMAGE
+               imagelock status -q [-f raw|qcow2] [--perm LIST] [--unshare LIST] IMAGE
 
         Probes each image with F_OFD_GETLK only: it takes no lock and never disturbs QEMU.
         For one image, prints a line 'perm=LIST' and a line 'unshare=LIST' ('-' when none), then the
@@ -46,8 +46,11 @@ internal static class Usage
                      do not cut the last column to the terminal's width ($COLUMNS, else the
                      terminal's; output to a pipe or file is never cut)
           -q, --check
-                     print nothing; exit 0 if IMAGE is free, 1 if it is in use. With --perm and/or
-                     --unshare: 0 if QEMU would grant them now, 1 if they conflict
+                     print nothing; exit 0 if IMAGE is free, 1 if it is in use under QEMU's protocol
+                     (other locks, such as a flock, do not count). With --perm and/or --unshare: 0 if
+                     QEMU would grant them now, 1 if they conflict. With -f qcow2 every file QEMU opens
+                     for the image is checked, each against QEMU's grant for it; without -f a file
+                     with a qcow2 header is refused (exit 2): pass -f
 
         LIST of -q is comma-separated: read, write, write-unchanged, resize, all, or '-'.
         Options take GNU forms too: --format=qcow2, -fqcow2, -nr; '--' ends them ('status -- -x.raw').

@@ -157,6 +157,35 @@ public sealed class HostStatusTests
     }
 
     [Fact]
+    public void Check_of_a_qcow2_image_needs_f_and_then_checks_every_file_QEMU_opens_for_it()
+    {
+        using var image = new TempImage(name: "base.raw");
+        string overlay = image.Sibling("overlay.qcow2");
+        Qcow2Writer.Create(overlay, backing: "base.raw", backingFormat: "raw");
+
+        // Without -f: refused with hold's hint, not answered for the overlay file alone (its backing file would go unchecked).
+        var guessed = Run("status", "-q", overlay);
+        Assert.Equal((2, ""), (guessed.Exit, guessed.Out));
+        Assert.Equal($"imagelock: '{overlay}' has a qcow2 header and no format was given: pass -f qcow2 to take every file QEMU opens " +
+            "for it (its data file and backing chain), or -f raw to take this one file.\n", guessed.Err);
+        Assert.Equal((0, "", ""), Run("status", "-q", "-f", "qcow2", overlay));
+        Assert.Equal((0, "", ""), Run("status", "-q", "-f", "raw", overlay));
+        Assert.Equal((0, "", ""), Run("status", "-q", image.Path));          // a raw image without -f, as before
+
+        // A writer on the backing file: the overlay is in use. A reader that shares write passes on to the backing file
+        // (QEMU's grant for it shares write too); one that unshares write unshares it on the backing file as well, and
+        // conflicts. The overlay file alone (-f raw) is free.
+        using var writer = Imagelock.Start("hold", "--perm", "read,write", image.Path);
+        CliFacts.WaitHeld(image.Path, writer, Perm.Read | Perm.Write, Unshare.None);
+        Assert.Equal((1, "", ""), Run("status", "-q", "-f", "qcow2", overlay));
+        Assert.Equal((0, "", ""), Run("status", "-q", "-f", "qcow2", "--perm", "read", overlay));
+        Assert.Equal((1, "", ""), Run("status", "-q", "-f", "qcow2", "--perm", "read", "--unshare", "write", overlay));
+        Assert.Equal((0, "", ""), Run("status", "-q", "-f", "raw", "--perm", "read", "--unshare", "write", overlay));
+        Assert.Equal((0, "", ""), Run("status", "-q", "-f", "raw", overlay));
+        Assert.Equal((1, "", ""), Run("status", "-q", image.Path));
+    }
+
+    [Fact]
     public void Json_usage_error_is_an_error_object_with_a_code()
     {
         var r = Run("status", "--json", "--bogus");

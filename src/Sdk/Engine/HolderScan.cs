@@ -195,11 +195,16 @@ internal static class HolderScan
     [ThreadStatic] private static byte[]? _fdinfo;
 
     /// <summary>The descriptor numbers of a process, from its fdinfo directory: plain files there, so the enumeration
-    /// never stats an entry (in /proc/PID/fd they are symlinks, which it would follow to tell files from directories).</summary>
+    /// never stats an entry (in /proc/PID/fd they are symlinks, which it would follow to tell files from directories).
+    /// An unreadable directory (another user's process) throws: the default options would skip it silently, and the
+    /// process would pass for one without descriptors, its locks for found.</summary>
     private static IEnumerable<int> Descriptors(string fdinfoDir) =>
         new FileSystemEnumerable<int>(fdinfoDir,
-            (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) ? fd : -1)
+            (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) ? fd : -1,
+            Enumerate)
         { ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]) };
+
+    private static readonly EnumerationOptions Enumerate = new() { IgnoreInaccessible = false, AttributesToSkip = 0 };
 
     /// <summary>The processes whose command line contains the image's file name. Reading a hundred command lines
     /// costs less than one process's descriptors.</summary>
