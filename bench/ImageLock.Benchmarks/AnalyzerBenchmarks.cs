@@ -59,10 +59,10 @@ internal static class AnalyzerSetup
         return (code, [.. output.SyntaxTrees.Except(compilation.SyntaxTrees)]);
     }
 
-    public static AnalysisResult Analyze(Compilation compilation, bool logTime)
+    public static AnalysisResult Analyze(Compilation compilation, bool logTime, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
     {
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null,
             concurrentAnalysis: false, logAnalyzerExecutionTime: logTime, reportSuppressedDiagnostics: false);
-        return compilation.WithAnalyzers(Analyzers, options).GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return compilation.WithAnalyzers(analyzers ?? Analyzers, options).GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 }

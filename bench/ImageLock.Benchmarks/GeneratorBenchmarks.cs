@@ -50,7 +50,9 @@ public class GeneratorBenchmarks
     public GeneratorDriver GeneratorIncremental() =>
         _warm.RunGenerators(_warmCompilation.ReplaceSyntaxTree(_code.Unrelated, _edits[_edit++ & 1]));
 
-    internal static GeneratorDriver NewDriver(bool track = false) =>
-        CSharpGeneratorDriver.Create([new WrapperGenerator().AsSourceGenerator()], driverOptions:
+    internal static GeneratorDriver NewDriver(bool track = false) => NewDriver(new WrapperGenerator(), track);
+
+    internal static GeneratorDriver NewDriver(IIncrementalGenerator generator, bool track = false) =>
+        CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], driverOptions:
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
 }

@@ -47,7 +47,7 @@ internal sealed class SyntheticCompilation
 
     private static SyntaxTree Tree(string path, string text) => CSharpSyntaxTree.ParseText(text, Parse, path, Encoding.UTF8);
 
-    private static string UnrelatedText(int version) => $$"""
+    internal static string UnrelatedText(int version) => $$"""
         namespace Synthetic;
         public static class Unrelated
         {
@@ -59,11 +59,12 @@ internal sealed class SyntheticCompilation
     [
         "Perm.Read, Unshare.Write | Unshare.Resize",
         "Perm.Read | Perm.Write | Perm.Resize, Unshare.Write | Unshare.Resize",
-        "Perm.Write, Unshare.Resize",
+        "Perm.Read | Perm.Write, Unshare.Resize", // the bodies read: Perm.Write alone would be IMGL0001
         "Perm.All, Unshare.All",
     ];
 
-    private static string Class(int c, int count)
+    /// <summary>File Tools{c}.cs: <paramref name="count"/> annotated methods Op{i} / Op{i}Async (i = c * 10 + m).</summary>
+    internal static string Class(int c, int count)
     {
         var sb = new StringBuilder($"using System;\nusing System.Threading.Tasks;\nusing ImageLock;\n\nnamespace Synthetic;\n\npublic static partial class Tools{c}\n{{\n");
         for (int m = 0; m < count; m++)
