@@ -6,9 +6,13 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mkdir -p "${1:-$repo/artifacts/deb}" && cd "${1:-$repo/artifacts/deb}" && pwd)
 rid=${RID:-linux-x64}
+cross=()
 case $rid in
   linux-x64) arch=amd64 ;;
-  linux-arm64) arch=arm64 ;;
+  # Cross-built on x64 with Debian's gcc-aarch64-linux-gnu (docs/native.md says why each property).
+  linux-arm64) arch=arm64
+    [ "$(uname -m)" = aarch64 ] || cross=(-p:CppCompilerAndLinker="$repo/packaging/cross/aarch64-linux-gnu-cc"
+      -p:ObjCopyName=aarch64-linux-gnu-objcopy -p:DisableTransitiveFrameworkReferenceDownloads=true -p:IsAotCompatible=false) ;;
   *) echo "build.sh: no Debian architecture for RID '$rid'" >&2; exit 2 ;;
 esac
 # The one version (Directory.Build.props): 0.2.0-preview.1 is Debian's 0.2.0~preview.1 (sorts before 0.2.0).
@@ -20,7 +24,7 @@ version=$prefix${suffix:+~$suffix}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Trim and AOT warnings fail this publish (see src/Cli/ImageLock.Cli.csproj).
-dotnet publish "$repo/src/Cli/ImageLock.Cli.csproj" -r "$rid" -c Release -o "$work/publish" -nologo -v quiet >"$work/publish.log" 2>&1 \
+dotnet publish "$repo/src/Cli/ImageLock.Cli.csproj" -r "$rid" -c Release -o "$work/publish" -nologo -v quiet ${cross[@]+"${cross[@]}"} >"$work/publish.log" 2>&1 \
   || { cat "$work/publish.log" >&2; echo "build.sh: dotnet publish failed" >&2; exit 1; }
 
 root=$work/root
