@@ -4,7 +4,9 @@ namespace ImageLock.Tests;
 
 /// <summary>Whom a refusal names, against real holder processes: exactly the holders of the byte that conflicted, also
 /// when the descriptor lies beyond the scan's first round; with a budget of zero or one that runs out, nobody or fewer,
-/// and the message says so.</summary>
+/// and the message says so. Serial: a test that closes a descriptor meanwhile would let the holder's descriptor take a
+/// low number, in front of the 300 put before it.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class HolderNamingTests
 {
     [Fact]
