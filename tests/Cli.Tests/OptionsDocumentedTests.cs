@@ -121,6 +121,28 @@ public sealed partial class OptionsDocumentedTests
         Assert.Equal(Show(command == "" ? HelpOptions(help) : UsageLineOptions(help)), Show(ManSynopsis(command)));
     }
 
+    /// <summary>The usage lines of every command's help, without "usage: " and the indent of the further forms.</summary>
+    private static List<string> Synopsis() => new[] { "status", "hold", "demo" }
+        .SelectMany(c => UsageLines(Help(c).Split('\n'))).Select(l => l.Trim().Replace("usage: ", "", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The lines of the first fenced block without a language of a markdown file: its synopsis.</summary>
+    private static List<string> MarkdownSynopsis(string file, string section) => File.ReadAllLines(Repository.File(file))
+        .SkipWhile(l => l != section).Skip(1).SkipWhile(l => l != "```").Skip(1).TakeWhile(l => l != "```").ToList();
+
+    [Fact]
+    public void Tool_package_readme_synopsis_is_the_usage_of_each_help()
+    {
+        Assert.Equal(Synopsis(), MarkdownSynopsis("src/Cli/PACKAGE.md", "# imagelock"));
+    }
+
+    [Fact]
+    public void Readme_synopsis_lines_are_usage_lines_of_the_help()
+    {
+        var synopsis = Synopsis();
+        var readme = MarkdownSynopsis("README.md", "## Usage: the command");
+        Assert.Equal(synopsis.Where(l => l != "imagelock demo"), readme);
+    }
+
     [Theory]
     [MemberData(nameof(Commands))]
     public void Bash_completion_offers_the_options_of_the_help(string command)

@@ -32,8 +32,9 @@ public sealed class DotnetFormatTests(PackedFeed feed)
         Assert.Contains("error IMGL0001", before.Output);
         Assert.Contains("error IMGL0002", before.Output);
 
-        Dotnet.Exec(consumer.Directory, feed.Environment, "dotnet", "format", "analyzers", "--diagnostics", "IMGL0001", "IMGL0002")
-            .EnsureSuccess();
+        // The command as docs/diagnostics/IMGL0001.md gives it.
+        string format = Assert.Single(DocCommands.Of(feed.Checkout, "docs/diagnostics/IMGL0001.md")).Line;
+        Dotnet.Exec(consumer.Directory, feed.Environment, "bash", "-euo", "pipefail", "-c", format).EnsureSuccess();
 
         string fixedText = File.ReadAllText(Path.Combine(consumer.Directory, "Tools.cs"));
         Assert.Equal(Tools

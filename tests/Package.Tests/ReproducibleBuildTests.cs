@@ -1,7 +1,7 @@
 namespace ImageLock.Package.Tests;
 
 /// <summary>The same source gives the same bytes: two clean builds, in two copies at different paths, as CI builds
-/// (ContinuousIntegrationBuild), produce identical assemblies, the Roslyn components included.</summary>
+/// (ContinuousIntegrationBuild, README's command), produce identical assemblies, the Roslyn components included.</summary>
 [Collection(PackedFeedCollection.Name)]
 public sealed class ReproducibleBuildTests(PackedFeed feed)
 {
@@ -28,8 +28,10 @@ public sealed class ReproducibleBuildTests(PackedFeed feed)
     private string Build(string checkout)
     {
         PackedFeed.CopyCheckout(Dotnet.RepositoryRoot, checkout);
-        Dotnet.Exec(checkout, feed.Environment, "dotnet", "build", "src/Cli", "-c", "Release", "-nologo", "-v", "q",
-            "-p:ContinuousIntegrationBuild=true").EnsureSuccess();
+        // README's command ("Working on it"), as written.
+        string build = Assert.Single(DocCommands.Of(checkout, "README.md"),
+            c => c.Section == "Working on it" && c.Line.StartsWith("dotnet build ", StringComparison.Ordinal)).Line;
+        Dotnet.Exec(checkout, feed.Environment, "bash", "-euo", "pipefail", "-c", build).EnsureSuccess();
         return checkout;
     }
 }
