@@ -38,10 +38,10 @@ internal static class ImageTable
             if (qemu.Count == 0 && s.OtherLocks.Count == 0)
                 rows.Add(Cells(style, image, s.Perm, s.Unshare, null, s.IsFree ? "-" : "?", s.IsFree ? "-" : "(not identified)"));
             foreach (var h in qemu)
-                rows.Add(Cells(style, image, h.Perm, h.Unshare, h, h.Pid.ToString(), Text.Escape(h.Command ?? "?")));
+                rows.Add(Cells(style, image, h.Perm, h.Unshare, h, h.Pid.ToString(), CommandCell.Of(h.Command, h.CommandLineBlocked)));
             // Other locks: PERM and UNSHARE are the QEMU bytes they cover, as QEMU sees them; KIND says what they are.
             foreach (var o in s.OtherLocks)
-                rows.Add(Cells(style, image, (Perm)Bits(o, 100), (Unshare)Bits(o, 200), null, o.Pid.ToString(), Text.Escape(o.Command ?? "?"),
+                rows.Add(Cells(style, image, (Perm)Bits(o, 100), (Unshare)Bits(o, 200), null, o.Pid.ToString(), CommandCell.Of(o.Command, o.CommandLineBlocked),
                     o.Fd?.ToString() ?? "?", $"{OtherLockText.Kind(o)} {o.Type} {OtherLockText.Mode(o)} {o.Start}-{OtherLockText.End(o)}"));
         }
         return Columns.Table(style.NoHeadings ? null : style.Columns, rows, style);

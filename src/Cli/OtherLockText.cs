@@ -29,9 +29,10 @@ internal static class OtherLockText
     {
         var rows = new List<string[]> { new[] { "PID", "FD", "KIND", "TYPE", "MODE", "START", "END", "COMMAND" } };
         foreach (var l in locks)
-            rows.Add([l.Pid.ToString(), l.Fd?.ToString() ?? "?", Kind(l), l.Type, Mode(l), l.Start.ToString(), End(l), Text.Escape(l.Command ?? "?")]);
+            rows.Add([l.Pid.ToString(), l.Fd?.ToString() ?? "?", Kind(l), l.Type, Mode(l), l.Start.ToString(), End(l), CommandCell.Of(l.Command, l.CommandLineBlocked)]);
         return "other locks (not QEMU's protocol):\n" + Columns.Align(rows, indent: "  ", width: style.Width)
-            + string.Concat(locks.Select(Meaning).Distinct().Select(m => "  " + m + "\n"));
+            + string.Concat(locks.Select(Meaning).Distinct().Select(m => "  " + m + "\n"))
+            + CommandCell.Notes(locks.Select(l => (l.Pid, l.CommandLineBlocked)));
     }
 
     /// <summary>What the lock is and what it does to QEMU, one line.</summary>

@@ -102,7 +102,7 @@ internal static class HolderTable
         var rows = new List<string[]> { new[] { "PID", "FD", "PERM", "UNSHARE", "COMMAND" } };
         foreach (var h in holders)
             rows.Add([h.Pid.ToString(), h.Fd?.ToString() ?? "?", PermNames.Format(h.Perm) + (h.Exclusive ? " (write-lock)" : ""),
-                PermNames.Format(h.Unshare), Text.Escape(h.Command ?? "?")]);
-        return Columns.Align(rows, indent: "  ", width: style.Width);
+                PermNames.Format(h.Unshare), CommandCell.Of(h.Command, h.CommandLineBlocked)]);
+        return Columns.Align(rows, indent: "  ", width: style.Width) + CommandCell.Notes(holders.Select(h => (h.Pid, h.CommandLineBlocked)));
     }
 }

@@ -101,6 +101,7 @@ internal static class StatusJson
         w.WriteNumber("pid", h.Pid);
         if (h.Fd is int fd) w.WriteNumber("fd", fd); else w.WriteNull("fd");
         JsonText.Write(w, "command", h.Command);
+        if (h.CommandLineBlocked) w.WriteBoolean("command_blocked", true); // only then: added within version 1
         w.WriteString("kind", h.Kind);
         WritePerms(w, "perm", (int)h.Perm);
         WritePerms(w, "unshare", (int)h.Unshare);
@@ -115,6 +116,7 @@ internal static class StatusJson
         w.WriteNumber("pid", l.Pid);
         if (l.Fd is int fd) w.WriteNumber("fd", fd); else w.WriteNull("fd");
         JsonText.Write(w, "command", l.Command);
+        if (l.CommandLineBlocked) w.WriteBoolean("command_blocked", true);
         w.WriteString("kind", OtherLockText.Kind(l));
         w.WriteString("type", l.Type);
         w.WriteString("mode", OtherLockText.Mode(l));

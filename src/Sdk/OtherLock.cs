@@ -32,6 +32,10 @@ public enum OtherLockKind
 /// <param name="End">The last byte locked, or null for the end of the file however long it grows (lslocks' EOF).</param>
 public sealed record OtherLock(int Pid, int? Fd, string? Command, OtherLockKind Kind, string Type, bool Write, long Start, long? End)
 {
+    /// <summary>As <see cref="LockHolder.CommandLineBlocked"/>: <see cref="Command"/> is only the process's name.</summary>
+    public bool CommandLineBlocked { get; init; }
+
+
     /// <summary>QEMU's bytes (100..104, 200..204) this lock covers, ascending: what QEMU's own tests see held. None for a
     /// flock lock, which lives in another lock space.</summary>
     public IReadOnlyList<int> QemuBytes =>

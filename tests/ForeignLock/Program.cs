@@ -4,10 +4,13 @@ using System.Runtime.InteropServices;
 // A tool of another lock scheme for tests/Cli.Tests: takes one fcntl lock the way cloud-hypervisor (OFD, whole file),
 // libvirt's virtlockd (POSIX, byte 0) or a misbehaving tool (a write lock on a protocol byte) does, prints "locked",
 // and holds it until stdin closes or it is killed. flock(2) locks come from flock(1) itself.
-// usage: ImageLock.ForeignLock posix|ofd read|write START END|EOF FILE
-if (args.Length != 5 || args[0] is not ("posix" or "ofd") || args[1] is not ("read" or "write"))
+// With --stuck-mmap FUSEFILE (tests/Qemu.Tests StuckCommandLineTests) it then locks its own memory map the way a
+// process stuck on a dead filesystem does: see StuckMap.
+// usage: ImageLock.ForeignLock posix|ofd read|write START END|EOF FILE [--stuck-mmap FUSEFILE]
+if (args.Length is not (5 or 7) || args[0] is not ("posix" or "ofd") || args[1] is not ("read" or "write")
+    || (args.Length == 7 && args[5] != "--stuck-mmap"))
 {
-    Console.Error.WriteLine("usage: ImageLock.ForeignLock posix|ofd read|write START END|EOF FILE");
+    Console.Error.WriteLine("usage: ImageLock.ForeignLock posix|ofd read|write START END|EOF FILE [--stuck-mmap FUSEFILE]");
     return 2;
 }
 long start = long.Parse(args[2], CultureInfo.InvariantCulture);
@@ -25,6 +28,7 @@ if (err != 0)
     return 1;
 }
 Console.WriteLine("locked");
+if (args.Length == 7) return StuckMap.Run(args[6]);
 Console.In.ReadToEnd();
 return 0;
 

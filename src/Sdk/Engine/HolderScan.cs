@@ -61,7 +61,7 @@ internal static class HolderScan
                     {
                         if (pid == self && fd == image.Fd) return false;
                         if (!locks.Any(l => !l.Flock && l.Covers(lockByte))) return false; // holds other bytes only: not to blame
-                        holders.Add(ToHolder(pid, fd, locks)!);
+                        holders.Add(ToHolder(pid, fd, locks, CommandLines.By(deadline))!);
                         seen.Add(locks.Any(l => l.Posix) ? "pid " + pid : Description(fdinfo)); // inherited: one owner
                         // Every owner found: this process's other descriptors can only be copies of theirs.
                         return seen.Count >= owners;
@@ -216,14 +216,16 @@ internal static class HolderScan
         foreach (int pid in pids)
         {
             if (Stopwatch.GetTimestamp() > deadline) break;
-            if (TryRead($"/proc/{pid}/cmdline") is string command && command.Contains(name, StringComparison.Ordinal)) naming.Add(pid);
+            // Bounded: a process whose memory map is locked does not answer (CommandLines); it is just not looked at first.
+            if (CommandLines.Read(pid, CommandLines.Soon(deadline), out _) is string command
+                && command.Contains(name, StringComparison.Ordinal)) naming.Add(pid);
         }
         return naming;
     }
 
     /// <summary>The descriptor as a holder of QEMU's bytes: its fcntl locks that cover some of them (a whole-file lock
     /// counts: QEMU sees it), or null when it has none.</summary>
-    internal static LockHolder? ToHolder(int pid, int fd, List<LockLine> all)
+    internal static LockHolder? ToHolder(int pid, int fd, List<LockLine> all, long commandBy = 0)
     {
         var locks = all.Where(LockKinds.TouchesQemuBytes).ToList();
         if (locks.Count == 0) return null;
@@ -237,17 +239,23 @@ internal static class HolderScan
             if (permByte) perm |= 1 << i;
             if (sharedByte) unshare |= 1 << i;
         }
-        return new LockHolder(pid, fd, CommandLine(pid), (Perm)perm, (Unshare)unshare,
-            locks.Any(l => l.Posix) ? "POSIX" : "OFD", legacy, locks.Any(l => l.Write));
+        string? command = CommandLine(pid, commandBy, out bool blocked);
+        return new LockHolder(pid, fd, command, (Perm)perm, (Unshare)unshare,
+            locks.Any(l => l.Posix) ? "POSIX" : "OFD", legacy, locks.Any(l => l.Write)) { CommandLineBlocked = blocked };
     }
 
     /// <summary>The descriptor's locks that are not QEMU's protocol, each with its kind.</summary>
     internal static IEnumerable<OtherLock> ToOthers(int pid, int fd, List<LockLine> locks)
     {
         string? command = null;
+        bool blocked = false, read = false;
         foreach (var l in locks)
             if (LockKinds.Classify(l) is OtherLockKind kind)
-                yield return new OtherLock(pid, fd, command ??= CommandLine(pid), kind, l.Type, l.Write, l.Start, l.End == long.MaxValue ? null : l.End);
+            {
+                if (!read) { command = CommandLine(pid, 0, out blocked); read = true; }
+                yield return new OtherLock(pid, fd, command, kind, l.Type, l.Write, l.Start, l.End == long.MaxValue ? null : l.End)
+                    { CommandLineBlocked = blocked };
+            }
     }
 
     /// <summary>Every lock /proc/locks lists (locks of this kernel: every mount namespace, every user).</summary>
@@ -301,10 +309,13 @@ internal static class HolderScan
         return locks;
     }
 
-    private static string? CommandLine(int pid)
+    /// <summary>The command line with its arguments joined by spaces, read by <paramref name="by"/> (0: within
+    /// <see cref="CommandLines.Bound"/>). Without one (a kernel thread), or when reading it did not finish
+    /// (<paramref name="blocked"/>), the process's name from /proc/PID/comm, which never waits on its memory map.</summary>
+    private static string? CommandLine(int pid, long by, out bool blocked)
     {
-        string? raw = TryRead($"/proc/{pid}/cmdline");
-        if (string.IsNullOrEmpty(raw)) return TryRead($"/proc/{pid}/comm")?.Trim();
+        string? raw = CommandLines.Read(pid, by == 0 ? CommandLines.By(long.MaxValue) : by, out blocked);
+        if (string.IsNullOrEmpty(raw)) return TryRead($"/proc/{pid}/comm")?.TrimEnd('\n');
         return raw.TrimEnd('\0').Replace('\0', ' ');
     }
 

@@ -10,7 +10,8 @@ namespace ImageLock.Qemu.Tests.Fixtures;
 /// behaves: this class speaks the /dev/fuse protocol itself (INIT, LOOKUP, OPEN, FLUSH, RELEASE are answered; a
 /// GETATTR or STATX of <see cref="File"/> is not, because its attributes never stay valid). So a stat(2) of a
 /// descriptor on it (/proc/PID/fd/N follows the link) blocks for good, while readlink(2) and /proc/PID/fdinfo do not
-/// reach the daemon at all. One exception keeps a failing test from hanging: a stat from this test process or its
+/// reach the daemon at all. A READ of the file is never answered either (a page fault on a mapping of it waits for good;
+/// max_readahead is 0, so a fault asks for its page alone). One exception keeps a failing test from hanging: a stat from this test process or its
 /// children is recorded in <see cref="StatsFromUs"/> and answered with EIO. Needs root (mount). Disposing closes
 /// /dev/fuse (the kernel then fails every pending request with ENOTCONN), and unmounts (lazily) and removes the
 /// mount point it created.
@@ -52,6 +53,11 @@ public sealed class StuckFuse : IDisposable
     public IReadOnlyList<int> StatsFromUs { get { lock (_statsFromUs) return [.. _statsFromUs]; } }
 
     public void ForgetStats() { lock (_statsFromUs) _statsFromUs.Clear(); }
+
+    /// <summary>READs of <see cref="File"/> received, none of them answered (from anyone: no reader is a test's own).</summary>
+    public int ReadsWaiting => Volatile.Read(ref _readsWaiting);
+
+    private int _readsWaiting;
 
     private Exception? _failure;
 
@@ -98,6 +104,9 @@ public sealed class StuckFuse : IDisposable
                     if (!FromUs(pid, out int tgid)) break; // never answered
                     lock (_statsFromUs) _statsFromUs.Add(tgid);
                     Reply(unique, -5 /* EIO */, []);
+                    break;
+                case 15 when node == FileNode: // READ of the file (a page fault on a mapping of it): never answered
+                    Interlocked.Increment(ref _readsWaiting);
                     break;
                 case 3: // GETATTR of the root
                     var attr = new byte[104];
