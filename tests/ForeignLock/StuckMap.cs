@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 /// Holds this process's memory-map lock (mmap_lock) the way a process stuck on a dead filesystem does, so that reading
 /// its /proc/PID/cmdline blocks as ps(1) does: a file of a FUSE mount whose daemon does not answer reads is mapped, a
 /// thread reads that mapping through /proc/self/mem (the kernel's access_remote_vm faults the page in with mmap_lock held
-/// for read and cannot drop it while it waits, as an ordinary page fault would), and once stdin says "queue" the main
+/// for read and cannot drop it while it waits, as an ordinary page fault would: measured on Linux 6.18, with the thread
+/// stuck in a plain load from the mapping this process's mmap still returned and nothing blocked), and once stdin says "queue" the main
 /// thread maps memory, which queues for mmap_lock for write: from then on every reader of the lock, such as a read of
 /// this process's command line, waits behind it until the daemon answers. Prints "mapped" and "reading" as it goes.
 /// </summary>
