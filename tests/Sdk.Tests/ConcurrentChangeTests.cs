@@ -9,6 +9,7 @@ namespace ImageLock.Tests;
 public sealed class ConcurrentChangeTests
 {
     private const int Size = 1 << 16;
+    private const int MinChanges = 30; // ten times round the grants, each reopen and shrink included
     private static readonly (Perm Perm, Unshare Unshare)[] Grants =
     [
         (Perm.Read, Unshare.Write),                                       // read-only descriptor
@@ -31,7 +32,9 @@ public sealed class ConcurrentChangeTests
         {
             var random = new Random(seed);
             var buffer = new byte[512];
-            for (int n = 0; n < 5_000; n++)
+            // At least 5,000 operations each, and until the grant has changed often enough that they overlapped the
+            // changes, however the threads are scheduled (on a quiet machine the reads alone may finish first).
+            for (int n = 0; n < 5_000 || Volatile.Read(ref changes) < MinChanges; n++)
             {
                 try
                 {
@@ -62,7 +65,7 @@ public sealed class ConcurrentChangeTests
         {
             while (!done.IsCancellationRequested)
             {
-                var (perm, unshare) = Grants[++changes % Grants.Length];
+                var (perm, unshare) = Grants[Interlocked.Increment(ref changes) % Grants.Length];
                 try { lease.Change(perm, unshare); }
                 catch (Exception e) { failures.Enqueue(e); }
             }
@@ -73,7 +76,7 @@ public sealed class ConcurrentChangeTests
         Task.WaitAll(writer, changer);
 
         Assert.True(failures.IsEmpty, $"{failures.Count} failures, first: {failures.FirstOrDefault()}");
-        Assert.True(changes > 1, "the grant never changed while I/O ran");
+        Assert.True(changes >= MinChanges, "the readers stopped before the grant changed often enough");
         // Whatever the last grant, exactly its bytes are held, as another open file description sees them.
         LeaseFacts.AssertProbe(image.Path, lease.Perm, lease.Unshare);
         Assert.True(ProcFd.On(image.Path).Count <= (locking == LockingMode.Posix ? 2 : 1), "a replaced descriptor was left open");

@@ -81,7 +81,13 @@ public static class Host
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info) ?? throw new XunitException($"could not start {tool}");
+        Process? started;
+        try { started = Process.Start(info); }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new XunitException($"could not start {tool} ({e.Message}): install it (Debian: apt-get install {Package(tool)})");
+        }
+        using var p = started ?? throw new XunitException($"could not start {tool}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
@@ -89,4 +95,12 @@ public static class Host
             throw new XunitException($"`{tool} {string.Join(" ", args)}` failed with exit {p.ExitCode}: {stderr.Result}");
         return stdout.Result;
     }
+
+    private static string Package(string tool) => tool switch
+    {
+        "mkfs.xfs" => "xfsprogs",
+        "mkfs.btrfs" or "btrfs" => "btrfs-progs",
+        "mkfs.ext4" => "e2fsprogs",
+        _ => "util-linux",
+    };
 }
