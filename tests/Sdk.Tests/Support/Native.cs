@@ -6,7 +6,7 @@ namespace ImageLock.Tests.Support;
 /// so a bug there cannot hide itself.</summary>
 internal static unsafe partial class Native
 {
-    public const int F_OFD_GETLK = 36, F_OFD_SETLK = 37;
+    public const int F_SETLK = 6, F_OFD_GETLK = 36, F_OFD_SETLK = 37;
     public const short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
     public const int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000;
     public const int SIGHUP = 1, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGPIPE = 13, SIGTERM = 15;
@@ -119,10 +119,13 @@ internal static unsafe partial class Native
     }
 
     /// <summary>F_OFD_SETLK on one byte range; returns 0 or errno.</summary>
-    public static int OfdSetLock(int fd, short type, long start, long len = 1)
+    public static int OfdSetLock(int fd, short type, long start, long len = 1) => SetLock(fd, F_OFD_SETLK, type, start, len);
+
+    /// <summary>F_SETLK (POSIX) or F_OFD_SETLK on a byte range (<paramref name="len"/> 0: to EOF); returns 0 or errno.</summary>
+    public static int SetLock(int fd, int cmd, short type, long start, long len)
     {
         var fl = new Flock { Type = type, Whence = 0, Start = start, Len = len };
-        return fcntl_lock(fd, F_OFD_SETLK, &fl) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return fcntl_lock(fd, cmd, &fl) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     /// <summary>F_OFD_GETLK with F_WRLCK: does any other open file description hold a lock on the byte?</summary>
