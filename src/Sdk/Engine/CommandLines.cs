@@ -74,9 +74,6 @@ internal static class CommandLines
         }
     }
 
-    /// <summary>Pids whose read is stuck now (for tests).</summary>
-    internal static int[] StuckPids() { lock (Gate) return [.. InFlight.Values.Where(r => r.Stuck).Select(r => r.Pid)]; }
-
     /// <summary>One read of one pid's command line; its fields change under <see cref="Gate"/>.</summary>
     private sealed class ReadOf(int pid)
     {
