@@ -294,6 +294,9 @@ commands_tables() {
         args=$(holder_args "$h"); pid=""
         if [ -n "$args" ]; then
           rm -f "$work/stdin"; mkfifo "$work/stdin"; exec 3<> "$work/stdin"
+          # Emptied here, not by the holder's redirection: that runs in the background child, maybe after the wait
+          # below has read the previous holder's "held" and measured before this one locked.
+          : > "$work/held"
           # shellcheck disable=SC2086
           "$work/holder" $args "$image" < "$work/stdin" > "$work/held" 2>&1 3>&- &
           pid=$!
