@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace ImageLock.Package.Tests;
 
 /// <summary>
-/// Every shell command of README.md, docs/**/*.md and src/*/PACKAGE.md is run by a test, or CI runs it, or the doc says
+/// Every shell command of README.md, docs/**/*.md and src/*/PACKAGE.md, in a fenced block or quoted in running text
+/// (<see cref="DocCommands.IsInlineCommand"/>), is run by a test, or CI runs it, or the doc says
 /// beside it that the tests do not run it: <c>doc-commands.txt</c> lists each command line, by file and exact text,
 /// with what runs it. A command added to a doc and not to the list fails here, and so does a listed line no doc has
 /// any more (an edited command), so the docs cannot drift from what the tests run.
@@ -29,7 +30,7 @@ public sealed partial class DocCommandsTests
             {
                 if (line.StartsWith("//", StringComparison.Ordinal)) continue;
                 var header = Header().Match(line);
-                Assert.True(header.Success, $"doc-commands.txt: '{line}' is not 'FILE | test CLASS', 'FILE | ci SCRIPT' or 'FILE | not run'");
+                Assert.True(header.Success, $"doc-commands.txt: '{line}' is not 'FILE | test CLASS', 'FILE | ci SCRIPT', 'FILE | not run' or 'FILE | mention'");
                 (file, coverage) = (header.Groups["file"].Value, header.Groups["coverage"].Value);
                 continue;
             }
@@ -39,7 +40,7 @@ public sealed partial class DocCommandsTests
         return entries;
     }
 
-    [GeneratedRegex(@"^(?<file>\S+\.md) \| (?<coverage>test \w+|ci \S+|not run)$")]
+    [GeneratedRegex(@"^(?<file>\S+\.md) \| (?<coverage>test \w+|ci \S+|not run|mention)$")]
     private static partial Regex Header();
 
     [Fact]
@@ -58,7 +59,8 @@ public sealed partial class DocCommandsTests
     }
 
     /// <summary>A covering test exists and reads the doc it runs (its source names the file), a covering CI script
-    /// runs the command, and a command not run is said to be so in its section of the doc.</summary>
+    /// runs the command, a command not run is said to be so in its section of the doc, and a mention is a span of
+    /// running text (a fenced line is always a line to type).</summary>
     [Fact]
     public void Every_coverage_is_real()
     {
@@ -81,6 +83,10 @@ public sealed partial class DocCommandsTests
                     Assert.True(File.Exists(Path.Combine(Root, script)), $"{where}: no {script}");
                     Assert.True(File.ReadAllText(Path.Combine(Root, script)).Contains(DocCommands.WithoutComment(entry.Line), StringComparison.Ordinal),
                         $"{where}: {script} does not run `{DocCommands.WithoutComment(entry.Line)}`");
+                    break;
+                case ["mention"]:
+                    Assert.True(commands.Any(c => c.File == entry.File && c.Line == entry.Line && c.Inline) || !commands.Any(c => c.File == entry.File && c.Line == entry.Line),
+                        $"{where}: a fenced command line is something to type, not a mention");
                     break;
                 default:
                     var command = commands.FirstOrDefault(c => c.File == entry.File && c.Line == entry.Line);

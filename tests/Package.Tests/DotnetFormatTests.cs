@@ -34,6 +34,8 @@ public sealed class DotnetFormatTests(PackedFeed feed)
 
         // The command as docs/diagnostics/IMGL0001.md gives it.
         string format = Assert.Single(DocCommands.Of(feed.Checkout, "docs/diagnostics/IMGL0001.md")).Line;
+        // docs/diagnostics/IMGL0002.md quotes the same command in its text.
+        Assert.Contains(format, DocCommands.InlineOf(feed.Checkout, "docs/diagnostics/IMGL0002.md").Select(c => c.Line));
         Dotnet.Exec(consumer.Directory, feed.Environment, "bash", "-euo", "pipefail", "-c", format).EnsureSuccess();
 
         string fixedText = File.ReadAllText(Path.Combine(consumer.Directory, "Tools.cs"));
