@@ -115,7 +115,7 @@ internal static partial class BuildTime
         list.Add(value);
     }
 
-    private static double MedianOf(List<double> values)
+    internal static double MedianOf(List<double> values)
     {
         var sorted = values.Order().ToList();
         int n = sorted.Count;
@@ -179,7 +179,7 @@ internal static partial class BuildTime
         }
     }
 
-    private static string WriteConsumer(string directory, int methods, string feed, string version)
+    internal static string WriteConsumer(string directory, int methods, string feed, string version)
     {
         Directory.CreateDirectory(directory);
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
@@ -211,6 +211,11 @@ internal static partial class BuildTime
                   <Analyzer Remove="@(Analyzer)" Condition="'%(Filename)' == 'ImageLock.Analyzers' or '%(Filename)' == 'ImageLock.Analyzers.CodeFixes'" />
                 </ItemGroup>
               </Target>
+              <!-- For --csc-cpu: -p:BenchCscArgs=FILE writes csc's command line (one argument a line) and the compiler's directory. -->
+              <Target Name="BenchWriteCscArgs" AfterTargets="CoreCompile" Condition="'$(BenchCscArgs)' != ''">
+                <WriteLinesToFile File="$(BenchCscArgs)" Lines="@(CscCommandLineArgs)" Overwrite="true" />
+                <WriteLinesToFile File="$(BenchCscArgs).roslyn" Lines="$(RoslynTargetsPath)" Overwrite="true" />
+              </Target>
             </Project>
             """);
         for (int c = 0; c * 10 < methods; c++)
@@ -237,24 +242,24 @@ internal static partial class BuildTime
         return sb.Append("}\n").ToString();
     }
 
-    private static double LoadAverage() =>
+    internal static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "ImageLockSdk.sln"))) return d.FullName;
         throw new InvalidOperationException("ImageLockSdk.sln not found above the benchmark's directory");
     }
 
-    private static string GitHead(string root) => Exec(root, null, "git", "rev-parse", "--short", "HEAD").Output.Trim();
+    internal static string GitHead(string root) => Exec(root, null, "git", "rev-parse", "--short", "HEAD").Output.Trim();
 
-    private sealed record Result(string Command, int ExitCode, string Output)
+    internal sealed record Result(string Command, int ExitCode, string Output)
     {
         public Result Require() => ExitCode == 0 ? this : throw new InvalidOperationException($"`{Command}` exited {ExitCode}:\n{Output}");
     }
 
-    private static Result Exec(string directory, Dictionary<string, string?>? env, string file, params string[] args)
+    internal static Result Exec(string directory, Dictionary<string, string?>? env, string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);

@@ -11,6 +11,8 @@ return args switch
         rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [100, 1_000, 10_000]),
     ["--build-time", .. var rest] => BuildTime.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5,
         rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [1_000, 10_000], rest.ElementAtOrDefault(2) == "server"),
+    ["--csc-cpu", .. var rest] => CscCpu.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5,
+        rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [1_000, 10_000]),
     ["--generator-steps", .. var rest] => GeneratorSteps.Run(rest.Length > 0 ? int.Parse(rest[0]) : 5,
         rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [100, 1_000, 10_000], rest.ElementAtOrDefault(2)),
     ["--conflict-latency", .. var rest] => ConflictLatency.Run(rest.Length > 0 ? int.Parse(rest[0]) : 200),
