@@ -211,7 +211,7 @@ internal static partial class BuildTime
                   <Analyzer Remove="@(Analyzer)" Condition="'%(Filename)' == 'ImageLock.Analyzers' or '%(Filename)' == 'ImageLock.Analyzers.CodeFixes'" />
                 </ItemGroup>
               </Target>
-              <!-- For --csc-cpu: -p:BenchCscArgs=FILE writes csc's command line (one argument a line) and the compiler's directory. -->
+              <!-- For the csc CPU benchmark: -p:BenchCscArgs=FILE writes csc's command line (one argument a line) and the compiler's directory. -->
               <Target Name="BenchWriteCscArgs" AfterTargets="CoreCompile" Condition="'$(BenchCscArgs)' != ''">
                 <WriteLinesToFile File="$(BenchCscArgs)" Lines="@(CscCommandLineArgs)" Overwrite="true" />
                 <WriteLinesToFile File="$(BenchCscArgs).roslyn" Lines="$(RoslynTargetsPath)" Overwrite="true" />

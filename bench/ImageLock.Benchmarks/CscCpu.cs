@@ -64,7 +64,7 @@ internal static partial class CscCpu
         for (int k = 0; k < Configs.Length; k++)
         {
             string rsp = Path.Combine(project, $"csc{k}.rsp");
-            BuildTime.Exec(project, env, "dotnet", ["build", "-nologo", "--no-restore", "--no-incremental", "-nodeReuse:false", "-v:q",
+            BuildTime.Exec(project, env, "dotnet", ["msbuild", "-t:Compile", "-nologo", "-nodeReuse:false", "-v:q", // Compile only: nothing to copy
                 "-p:ProvideCommandLineArgs=true", "-p:SkipCompilerExecution=true", $"-p:BenchCscArgs={rsp}", .. Configs[k].Properties]).Require();
             // One argument a line; quote each (paths may hold spaces) and drop none.
             File.WriteAllLines(rsp, File.ReadAllLines(rsp).Where(l => l.Length > 0).Select(Quote));
