@@ -145,8 +145,8 @@ internal static class HolderScan
     internal enum ScanOutcome { Done, Unreadable, Stopped, OutOfTime, More }
 
     /// <summary>Every descriptor on the machine that carries locks, with its lock lines (for <see cref="HostScan"/>).</summary>
-    internal static ScanOutcome ScanLocked(int pid, Func<ulong, bool> inode, Action<int, string, List<LockLine>> found) =>
-        ScanProcess(pid, l => inode(l.Inode), long.MaxValue, int.MaxValue, 0, (fd, fdinfo, locks) => { found(fd, fdinfo, locks); return false; });
+    internal static ScanOutcome ScanLocked(int pid, Func<ulong, bool> inode, Action<string, int, string, List<LockLine>> found) =>
+        ScanProcess(pid, l => inode(l.Inode), long.MaxValue, int.MaxValue, 0, (dir, fd, fdinfo, locks) => { found(dir, fd, fdinfo, locks); return false; });
 
     /// <summary>Descriptors per process looked at in a conflict scan's first round.</summary>
     private const int FirstRound = 256;
@@ -156,16 +156,34 @@ internal static class HolderScan
     /// its number, raw fdinfo and lock lines (flock locks included), and returns true to skip the rest of this process's
     /// descriptors. Per descriptor one openat, read and close of its fdinfo, relative to the process's fdinfo directory.</summary>
     internal static ScanOutcome ScanProcess(int pid, Func<LockLine, bool> matches, long deadline, int take, int skip,
-        Func<int, string, List<LockLine>, bool> found)
+        Func<int, string, List<LockLine>, bool> found) =>
+        ScanProcess(pid, matches, deadline, take, skip, (_, fd, fdinfo, locks) => found(fd, fdinfo, locks));
+
+    /// <summary>As above, also naming the fdinfo directory of the table the descriptor is in: every distinct table of
+    /// the process (<see cref="DescriptorTables"/>), counted as one process by <paramref name="take"/> and <paramref name="skip"/>.</summary>
+    internal static ScanOutcome ScanProcess(int pid, Func<LockLine, bool> matches, long deadline, int take, int skip,
+        Func<string, int, string, List<LockLine>, bool> found)
     {
-        string dir = $"/proc/{pid}/fdinfo";
+        var outcome = ScanOutcome.Done;
+        int index = 0;
+        foreach (string dir in DescriptorTables.Of(pid))
+        {
+            var table = ScanTable(dir, matches, deadline, take, skip, ref index, found);
+            if (table is ScanOutcome.Stopped or ScanOutcome.OutOfTime or ScanOutcome.More) return table;
+            if (table == ScanOutcome.Unreadable) outcome = table;
+        }
+        return outcome;
+    }
+
+    private static ScanOutcome ScanTable(string dir, Func<LockLine, bool> matches, long deadline, int take, int skip,
+        ref int index, Func<string, int, string, List<LockLine>, bool> found)
+    {
         int err = Syscalls.OpenDirectory(dir, out int dirFd);
         if (err != 0) return err is 2 /* ENOENT */ or 3 /* ESRCH */ ? ScanOutcome.Done : ScanOutcome.Unreadable;
         var outcome = ScanOutcome.Done;
         try
         {
             var buffer = _fdinfo ??= new byte[4096];
-            int index = 0;
             foreach (int fd in Descriptors(dir))
             {
                 if (index++ < skip) continue;
@@ -179,10 +197,10 @@ internal static class HolderScan
                 string fdinfo = Encoding.UTF8.GetString(buffer, 0, n);
                 var locks = fdinfo.Split('\n').Where(l => l.StartsWith("lock:", StringComparison.Ordinal))
                     .Select(l => LockLine.ParseAny(l["lock:".Length..])).OfType<LockLine>().ToList();
-                if (locks.Count > 0 && matches(locks[0]) && found(fd, fdinfo, locks)) return ScanOutcome.Stopped;
+                if (locks.Count > 0 && matches(locks[0]) && found(dir, fd, fdinfo, locks)) return ScanOutcome.Stopped;
             }
         }
-        catch (DirectoryNotFoundException) { return ScanOutcome.Done; } // the process exited meanwhile
+        catch (DirectoryNotFoundException) { return ScanOutcome.Done; } // the process or thread exited meanwhile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ScanOutcome.Unreadable; }
         finally
         {

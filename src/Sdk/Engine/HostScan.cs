@@ -41,7 +41,7 @@ internal static class HostScan
         bool readable = true;
         foreach (int pid in HolderScan.Pids())
         {
-            var outcome = HolderScan.ScanLocked(pid, inodes.Contains, (fd, fdinfo, locks) =>
+            var outcome = HolderScan.ScanLocked(pid, inodes.Contains, (fdinfoDir, fd, fdinfo, locks) =>
             {
                 // The fdinfo lock lines of a descriptor are on its own file, printed with the device /proc/locks uses.
                 var key = (locks[0].Device, locks[0].Inode);
@@ -49,7 +49,7 @@ internal static class HostScan
                 if (HolderScan.ToHolder(pid, fd, locks) is LockHolder holder) list.Add(holder);
                 others[key].AddRange(HolderScan.ToOthers(pid, fd, locks));
                 foreach (var l in locks) found[key].Add((l.Posix ? $"pid {pid}" : HolderScan.Description(fdinfo), l.Key));
-                if (!paths.ContainsKey(key) && PathStat.ReadLink($"/proc/{pid}/fd/{fd}") is string path) paths[key] = path;
+                if (!paths.ContainsKey(key) && PathStat.ReadLink($"{fdinfoDir[..^"fdinfo".Length]}fd/{fd}") is string path) paths[key] = path;
             });
             if (outcome == HolderScan.ScanOutcome.Unreadable) readable = false;
         }

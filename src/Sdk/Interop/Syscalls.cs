@@ -200,6 +200,24 @@ internal static unsafe class Syscalls
         try { return TestLock(fd, LockApi.Ofd, 0, 0, out _) == 0; }
         finally { Close(fd); }
     }
+
+    /// <summary>Whether two tasks share one descriptor table (kcmp(2) KCMP_FILES); null when kcmp cannot tell (EPERM,
+    /// a task gone, a kernel without kcmp).</summary>
+    public static bool? SameFiles(int pid1, int pid2)
+    {
+        long number = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 312,
+            Architecture.Arm64 => 272,
+            _ => -1,
+        };
+        if (number < 0) return null;
+        long r = syscall(number, pid1, pid2, 2 /* KCMP_FILES */, 0, 0);
+        return r < 0 ? null : r == 0;
+    }
+
+    [DllImport("libc", EntryPoint = "syscall")]
+    private static extern long syscall(long number, long a, long b, long c, long d, long e);
 }
 
 internal enum FileKind { Regular, BlockDevice, Directory, CharacterDevice, Fifo, Socket, Other }
