@@ -39,10 +39,10 @@ internal sealed class Locker : IDisposable
         }
     }
 
-    /// <summary><c>ImageLock.ForeignLock TYPE MODE START END PATH</c>, once it holds the lock.</summary>
-    public static Locker Fcntl(string type, string mode, string start, string end, string path)
+    /// <summary><c>ImageLock.ForeignLock TYPE MODE START END PATH [OPTION]</c>, once it holds the lock.</summary>
+    public static Locker Fcntl(string type, string mode, string start, string end, string path, string? option = null)
     {
-        var tool = DotnetApp.Start("ImageLock.ForeignLock", [type, mode, start, end, path]);
+        var tool = DotnetApp.Start("ImageLock.ForeignLock", option is null ? [type, mode, start, end, path] : [type, mode, start, end, path, option]);
         try
         {
             bool locked = Poll.Until(() => tool.HasExited || tool.StdOut.Contains("locked"), TimeSpan.FromMinutes(1));
