@@ -13,15 +13,15 @@ namespace ImageLock.Benchmarks;
 internal static class ConflictLatency
 {
     /// <summary>Descriptors of each crowd process; with <c>HolderInCrowd</c> the first crowd holds the grant itself.
-    /// One process may open more than the hard RLIMIT_NOFILE only with CAP_SYS_RESOURCE: where it cannot, 50,000 is
-    /// also spread over three processes.</summary>
+    /// One descriptor table holds fewer than the hard RLIMIT_NOFILE (20,000 here, raised only with CAP_SYS_RESOURCE), so
+    /// a crowd of 50,000 is one process of three tables (see <see cref="Crowd"/>); three processes are measured too.</summary>
     private static readonly (string Name, int[] Crowds, bool HolderInCrowd)[] Scenarios =
     [
         ("no crowd", [], false),
         ("16,000 in one process, holder apart", [16_000], false),
-        ("50,000 in one process, holder apart", [50_000], false),
+        ("50,000 in one process (three tables), holder apart", [50_000], false),
         ("51,000 in three processes, holder apart", [17_000, 17_000, 17_000], false),
-        ("50,000 in one process, holder is that process (descriptor 50,001)", [50_000], true),
+        ("50,000 in one process (three tables), holder is that process (behind all of them)", [50_000], true),
         ("19,500 in one process, holder is that process (descriptor 19,501)", [19_500], true),
     ];
 
