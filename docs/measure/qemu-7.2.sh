@@ -81,15 +81,19 @@ externals() {
   local IFS='|'; echo "${cells[*]}" | sed 's/|/ | /g'
 }
 
-# Waits until process $1 has $2 open and its locks stopped changing (QEMU locks right after opening).
+# Waits until process $1 has $2 open and its locks stopped changing (QEMU locks right after opening): the same
+# locks in three reads half a second apart (two agreeing reads were not enough on a loaded machine: a row once
+# caught QEMU between two lock changes).
 settle() {
-  local pid=$1 image=$2 before="" now tries=0
+  local pid=$1 image=$2 before="" earlier="" now tries=0
   until ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $image\$"; do
     kill -0 "$pid" 2>/dev/null || { echo "holder $pid exited" >&2; return 1; }
     sleep 0.1; (( ++tries < 600 )) || { echo "holder $pid never opened $image" >&2; return 1; }
   done
-  now=$(bytes_held "$image")
-  while [ "$now" != "$before" ]; do before=$now; sleep 0.5; now=$(bytes_held "$image"); done
+  now="$(bytes_held "$image") $(locks_of "$image")"
+  while [ "$now" != "$before" ] || [ "$before" != "$earlier" ]; do
+    earlier=$before; before=$now; sleep 0.5; now="$(bytes_held "$image") $(locks_of "$image")"
+  done
 }
 
 # measure NAME FORMAT COMMAND...: starts COMMAND on a fresh image, prints its rows, stops it by its own PID.
