@@ -15,14 +15,7 @@ namespace ImageLock.Benchmarks;
 /// </summary>
 internal static partial class BuildTime
 {
-    private sealed record Config(string Name, string[] Properties);
-
-    private static readonly Config[] Configs =
-    [
-        new("no analyzers", ["-p:RunAnalyzers=false"]),          // csc /skipanalyzers: the generator still runs
-        new("SDK's analyzers only", ["-p:ImageLockAnalyzers=false"]), // the consumer's target removes ImageLock's
-        new("SDK's + ImageLock's", []),                            // what a user gets
-    ];
+    private static readonly PackedSdk.Config[] Configs = PackedSdk.Configs;
 
     private sealed record Mode(string Name, bool Rebuild, bool Server);
 
@@ -46,27 +39,19 @@ internal static partial class BuildTime
         var temp = Directory.CreateTempSubdirectory("imagelock-buildtime-");
         try
         {
-            string feed = Path.Combine(temp.FullName, "feed");
-            Exec(root, null, "dotnet", "pack", "src/Sdk", "-c", "Release", "-o", feed, "-nologo", "-v", "q").Require();
-            string version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "ImageLock.Sdk.*.nupkg")
-                .Single(f => !f.EndsWith(".snupkg", StringComparison.Ordinal)))["ImageLock.Sdk.".Length..];
-            // A package cache of our own, so a package of the same version packed earlier cannot be what is measured.
-            var env = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(temp.FullName, "packages") };
-            Console.WriteLine($"// ImageLock.Sdk {version} packed from {root} at {GitHead(root)}; {Environment.ProcessorCount} CPUs");
+            var sdk = PackedSdk.Pack(root, temp);
+            var env = sdk.Env;
 
             var results = new List<string>();
             foreach (int methods in sizes)
             {
-                string project = WriteConsumer(Path.Combine(temp.FullName, $"Consumer{methods}"), methods, feed, version);
-                Exec(project, env, "dotnet", "restore", "-nologo", "-v", "q").Require();
+                string project = sdk.Consumer(Path.Combine(temp.FullName, $"Consumer{methods}"), methods);
                 CheckAnalyzers(project, env);
                 results.AddRange(Measure(project, env, methods, runs, modes));
                 PrintAnalyzerReport(project, env, methods);
             }
-            Console.WriteLine();
-            Console.WriteLine("| methods | build | runs | Csc: no analyzers | Csc: SDK's analyzers | Csc: SDK's + ImageLock's | **ImageLock's share** | all analyzers' share | wall: SDK's → + ImageLock's | load |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
-            foreach (var line in results) Console.WriteLine(line);
+            PackedSdk.PrintTable("| methods | build | runs | Csc: no analyzers | Csc: SDK's analyzers | Csc: SDK's + ImageLock's | **ImageLock's share** | all analyzers' share | wall: SDK's → + ImageLock's | load |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|", results);
             return 0;
         }
         finally

@@ -14,14 +14,7 @@ namespace ImageLock.Benchmarks;
 /// </summary>
 internal static partial class CscCpu
 {
-    private sealed record Config(string Name, string[] Properties);
-
-    private static readonly Config[] Configs =
-    [
-        new("no analyzers", ["-p:RunAnalyzers=false"]),               // /skipanalyzers: the generator still runs
-        new("SDK's analyzers only", ["-p:ImageLockAnalyzers=false"]), // ImageLock's analyzer DLLs removed
-        new("SDK's + ImageLock's", []),
-    ];
+    private static readonly PackedSdk.Config[] Configs = PackedSdk.Configs;
 
     public static int Run(int runs, int[] sizes)
     {
@@ -29,25 +22,17 @@ internal static partial class CscCpu
         var temp = Directory.CreateTempSubdirectory("imagelock-csccpu-");
         try
         {
-            string feed = Path.Combine(temp.FullName, "feed");
-            BuildTime.Exec(root, null, "dotnet", "pack", "src/Sdk", "-c", "Release", "-o", feed, "-nologo", "-v", "q").Require();
-            string version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "ImageLock.Sdk.*.nupkg")
-                .Single(f => !f.EndsWith(".snupkg", StringComparison.Ordinal)))["ImageLock.Sdk.".Length..];
-            var env = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(temp.FullName, "packages") };
-            Console.WriteLine($"// ImageLock.Sdk {version} packed from {root} at {BuildTime.GitHead(root)}; {Environment.ProcessorCount} CPUs");
+            var sdk = PackedSdk.Pack(root, temp);
             var rows = new List<string>();
             foreach (int methods in sizes)
             {
-                string project = BuildTime.WriteConsumer(Path.Combine(temp.FullName, $"Consumer{methods}"), methods, feed, version);
-                BuildTime.Exec(project, env, "dotnet", "restore", "-nologo", "-v", "q").Require();
-                var (csc, rsps) = Capture(project, env);
+                string project = sdk.Consumer(Path.Combine(temp.FullName, $"Consumer{methods}"), methods);
+                var (csc, rsps) = Capture(project, sdk.Env);
                 Check(project, csc, rsps);
                 rows.Add(Measure(project, csc, rsps, methods, runs));
             }
-            Console.WriteLine();
-            Console.WriteLine("| methods | runs | csc CPU: no analyzers | SDK's analyzers | SDK's + ImageLock's | **ImageLock's share** (min–max) | all analyzers' share (min–max) | wall: SDK's → + ImageLock's | load |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-            foreach (var row in rows) Console.WriteLine(row);
+            PackedSdk.PrintTable("| methods | runs | csc CPU: no analyzers | SDK's analyzers | SDK's + ImageLock's | **ImageLock's share** (min–max) | all analyzers' share (min–max) | wall: SDK's → + ImageLock's | load |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---|", rows);
             return 0;
         }
         finally
