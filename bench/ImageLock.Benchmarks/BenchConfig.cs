@@ -17,12 +17,12 @@ public sealed class BenchConfig : ManualConfig
 {
     public BenchConfig()
     {
-        AddJob(Job.Default
+        AddJob(Smoke.Job(Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(3)
             .WithIterationCount(10)
             .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithId("Short10"));
+            .WithId("Short10")));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Min, StatisticColumn.Median, StatisticColumn.Max);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Value);
