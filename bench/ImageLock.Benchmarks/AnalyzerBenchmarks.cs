@@ -17,8 +17,10 @@ public class AnalyzerBenchmarks
     private SyntheticCompilation _code = null!;
     private SyntaxTree[] _generated = null!;
 
-    [Params(100, 1_000, 10_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Methods { get; set; }
+
+    public static IEnumerable<int> Sizes => Smoke.Sizes([100, 1_000, 10_000]);
 
     [GlobalSetup]
     public void Setup()

@@ -67,7 +67,8 @@ internal static partial class BuildTime
         var wall = new Dictionary<(string, string), List<double>>();
         var load = new List<double>();
         int edit = 0;
-        for (int r = 0; r <= runs; r++) // round 0 warms up: the compiler server loads and JITs the analyzers
+        int warmups = Smoke.Warmups(1); // round 0 warms up: the compiler server loads and JITs the analyzers
+        for (int r = 0; r < warmups + runs; r++)
             foreach (var mode in modes)
                 for (int k = 0; k < Configs.Length; k++)
                 {
@@ -75,7 +76,7 @@ internal static partial class BuildTime
                     if (!mode.Rebuild) File.WriteAllText(Path.Combine(project, "Unrelated.cs"), SyntheticCompilation.UnrelatedText(++edit));
                     load.Add(LoadAverage());
                     var (c, w) = Build(project, env, [.. Options(mode), .. config.Properties]);
-                    if (r == 0) continue;
+                    if (r < warmups) continue;
                     Add(csc, (mode.Name, config.Name), c);
                     Add(wall, (mode.Name, config.Name), w);
                 }

@@ -20,8 +20,10 @@ public class GeneratorBenchmarks
     private readonly SyntaxTree[] _edits = [SyntheticCompilation.EditedUnrelated(1), SyntheticCompilation.EditedUnrelated(2)];
     private int _edit;
 
-    [Params(100, 1_000, 10_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Methods { get; set; }
+
+    public static IEnumerable<int> Sizes => Smoke.Sizes([100, 1_000, 10_000]);
 
     [GlobalSetup]
     public void Setup()

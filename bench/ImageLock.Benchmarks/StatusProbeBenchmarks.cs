@@ -14,8 +14,10 @@ public class StatusProbeBenchmarks
     private TempImages _images = null!;
     private readonly List<ImageLease> _holders = [];
 
-    [Params(1, 1000)]
+    [ParamsSource(nameof(Counts))]
     public int Images { get; set; }
+
+    public static IEnumerable<int> Counts => Smoke.Sizes([1, 1000]);
 
     [Params(false, true)]
     public bool Held { get; set; }
