@@ -54,6 +54,9 @@ public sealed class DeclarationAnalyzer : ImageLockAnalyzer
 
     // Mirrors the generator: the first by-value System.Threading.CancellationToken parameter bounds the wait.
     private static bool IsCancellationToken(ITypeSymbol type) =>
-        type is INamedTypeSymbol { Name: "CancellationToken", Arity: 0, ContainingType: null } named
-        && named.ContainingNamespace.ToDisplayString() == "System.Threading";
+        type is INamedTypeSymbol
+        {
+            Name: "CancellationToken", Arity: 0, ContainingType: null,
+            ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } },
+        };
 }

@@ -21,7 +21,8 @@ public sealed class ShapeAnalyzer : ImageLockAnalyzer
     private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
         var compilation = start.Compilation;
-        start.RegisterSymbolAction(c => Analyze(c, symbols, compilation), SymbolKind.Method);
+        var containers = new ContainerCache();
+        start.RegisterSymbolAction(c => Analyze(c, symbols, compilation, containers), SymbolKind.Method);
         // Local functions and lambdas have no symbol action; only those with attributes are looked at.
         start.RegisterSyntaxNodeAction(c => AnalyzeNested(c, symbols), SyntaxKind.LocalFunctionStatement, SyntaxKind.ParenthesizedLambdaExpression);
     }
@@ -48,11 +49,11 @@ public sealed class ShapeAnalyzer : ImageLockAnalyzer
                 : "it is a lambda; only ordinary methods get a path overload, and the attribute grants nothing here"));
     }
 
-    private static void Analyze(SymbolAnalysisContext context, KnownSymbols symbols, Compilation compilation)
+    private static void Analyze(SymbolAnalysisContext context, KnownSymbols symbols, Compilation compilation, ContainerCache containers)
     {
         var method = (IMethodSymbol)context.Symbol;
         if (symbols.FindAttribute(method) is null) return;
-        if (ShapeRules.Find(method, symbols, compilation, context.CancellationToken) is not { } problem) return;
+        if (ShapeRules.Find(method, symbols, compilation, containers, context.CancellationToken) is not { } problem) return;
 
         var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.ShapeReason, problem.Reason);
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidShape, method.Locations[0], properties,

@@ -12,7 +12,7 @@ internal static class ShapeRules
 {
     public readonly record struct Problem(string Reason, string Text);
 
-    public static Problem? Find(IMethodSymbol method, KnownSymbols symbols, Compilation compilation, CancellationToken ct)
+    public static Problem? Find(IMethodSymbol method, KnownSymbols symbols, Compilation compilation, ContainerCache containers, CancellationToken ct)
     {
         if (DeclaresContractOnly(method)) return null;
         if (method.MethodKind != MethodKind.Ordinary)
@@ -25,7 +25,7 @@ internal static class ShapeRules
             return new(ShapeReasons.UnsupportedParameter, "it returns a pointer");
         if (method.IsAsync && method.ReturnsVoid)
             return new(ShapeReasons.UnsupportedParameter, "it is async void, so the wrapper would release the lease at its first await");
-        if (Container(method.ContainingType) is { } container) return container;
+        if (containers.Problem(method.ContainingType, ct) is { } container) return container;
         foreach (var parameter in method.Parameters)
             if (parameter.Type.IsRefLikeType || IsPointer(parameter.Type))
                 return new(ShapeReasons.UnsupportedParameter, $"parameter '{parameter.Name}' is a ref struct or pointer");
@@ -36,12 +36,14 @@ internal static class ShapeRules
         if (IsIterator(method, ct))
             return new(ShapeReasons.Iterator, "it is an iterator, so the lease would be released before the caller enumerates");
 
-        var capabilities = method.Parameters.Where(p => symbols.IsImageAccess(p.Type)).ToList();
-        if (capabilities.Count == 0)
+        IParameterSymbol? capability = null;
+        int count = 0;
+        foreach (var parameter in method.Parameters)
+            if (symbols.IsImageAccess(parameter.Type) && count++ == 0) capability = parameter;
+        if (capability is null)
             return new(ShapeReasons.NoCapability, "it has no ImageAccess parameter");
-        if (capabilities.Count > 1)
-            return new(ShapeReasons.SeveralCapabilities, $"it has {capabilities.Count} ImageAccess parameters; a wrapper acquires one image");
-        var capability = capabilities[0];
+        if (count > 1)
+            return new(ShapeReasons.SeveralCapabilities, $"it has {count} ImageAccess parameters; a wrapper acquires one image");
         if (capability.RefKind != RefKind.None || capability.HasExplicitDefaultValue || capability.IsParams)
             return new(ShapeReasons.UnsupportedParameter, $"ImageAccess parameter '{capability.Name}' must be passed by value, without a default value");
 
@@ -58,7 +60,8 @@ internal static class ShapeRules
     public static bool DeclaresContractOnly(IMethodSymbol method) =>
         method.ContainingType?.TypeKind == TypeKind.Interface || method.MethodKind == MethodKind.ExplicitInterfaceImplementation;
 
-    private static Problem? Container(INamedTypeSymbol? type)
+    /// <summary>Why the containing types cannot take a generated partial, or null; asked once per type (<see cref="ContainerCache"/>).</summary>
+    public static Problem? Container(INamedTypeSymbol? type, CancellationToken ct)
     {
         for (; type is not null; type = type.ContainingType)
         {
@@ -69,7 +72,7 @@ internal static class ShapeRules
             if (type.IsRefLikeType)
                 return new(ShapeReasons.UnsupportedParameter, $"containing type '{type.Name}' is a ref struct");
             bool partial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
-                r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+                r.GetSyntax(ct) is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
             if (!partial)
                 return new(ShapeReasons.NotPartial, $"containing type '{type.Name}' is not partial");
         }
@@ -110,8 +113,14 @@ internal static class ShapeRules
 
     private static int? SingleCapability(IMethodSymbol method, KnownSymbols symbols)
     {
-        var indexes = method.Parameters.Where(p => symbols.IsImageAccess(p.Type)).Select(p => p.Ordinal).ToList();
-        return indexes.Count == 1 ? indexes[0] : null;
+        int? found = null;
+        foreach (var parameter in method.Parameters)
+        {
+            if (!symbols.IsImageAccess(parameter.Type)) continue;
+            if (found is not null) return null;
+            found = parameter.Ordinal;
+        }
+        return found;
     }
 
     private static bool IsPointer(ITypeSymbol type) =>
@@ -125,16 +134,21 @@ internal static class ShapeRules
         };
 
     // `yield` outside nested functions, in any part of a partial method.
-    private static bool IsIterator(IMethodSymbol method, CancellationToken ct)
+    private static bool IsIterator(IMethodSymbol method, CancellationToken ct) =>
+        HasYield(method, ct) || (method.PartialImplementationPart is { } implementation && HasYield(implementation, ct));
+
+    private static bool HasYield(IMethodSymbol part, CancellationToken ct)
     {
-        foreach (var part in new[] { method, method.PartialImplementationPart })
-        {
-            if (part is null) continue;
-            foreach (var reference in part.DeclaringSyntaxReferences)
-                if (reference.GetSyntax(ct) is MethodDeclarationSyntax { Body: { } body }
-                    && body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any())
-                    return true;
-        }
+        foreach (var reference in part.DeclaringSyntaxReferences)
+            if (reference.GetSyntax(ct) is MethodDeclarationSyntax { Body: { } body })
+                foreach (var node in body.DescendantNodes(IntoStatements))
+                    if (node is YieldStatementSyntax) return true;
         return false;
     }
+
+    // `yield` is a statement: it sits in blocks and the clauses of other statements, never inside an expression (a
+    // lambda is one), so the walk skips every expression subtree — most of a body — and local functions.
+    private static bool IntoStatements(SyntaxNode node) =>
+        node is StatementSyntax and not LocalFunctionStatementSyntax
+            or ElseClauseSyntax or CatchClauseSyntax or FinallyClauseSyntax or SwitchSectionSyntax;
 }
