@@ -88,6 +88,18 @@ public static class ImageLockVerifier<TAnalyzer, TCodeFix>
         }
     }
 
+    /// <summary>Several user files (Source0.cs, Source1.cs, …), each with its own markup.</summary>
+    public static async Task VerifyAnalyzerInFilesAsync(string[] sources, params DiagnosticResult[] expected)
+    {
+        foreach (bool asUserBuild in new[] { false, true })
+        {
+            var test = Create(asUserBuild);
+            for (int i = 0; i < sources.Length; i++) test.TestState.Sources.Add(($"Source{i}.cs", sources[i]));
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        }
+    }
+
     public static async Task VerifyCodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
     {
         foreach (bool asUserBuild in new[] { false, true })

@@ -23,7 +23,12 @@ public sealed class EscapeAnalyzer : ImageLockAnalyzer
     private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
         var grants = new GrantCache(symbols);
-        start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.ParameterReference);
+        start.RegisterOperationBlockStartAction(block =>
+        {
+            // Only the capability of an annotated ordinary method is tracked: elsewhere no reference can escape one.
+            if (block.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } || !CapabilityHolders.HoldsGranted(block.OwningSymbol, grants)) return;
+            block.RegisterOperationAction(c => Analyze(c, grants), OperationKind.ParameterReference);
+        });
     }
 
     private static void Analyze(OperationAnalysisContext context, GrantCache grants)

@@ -21,8 +21,13 @@ public sealed class PermissionAnalyzer : ImageLockAnalyzer
     private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
         var grants = new GrantCache(symbols);
-        start.RegisterOperationAction(c => AnalyzeInvocation(c, grants), OperationKind.Invocation);
-        start.RegisterOperationAction(c => AnalyzeMethodReference(c, grants), OperationKind.MethodReference);
+        start.RegisterOperationBlockStartAction(block =>
+        {
+            // Uses are judged only against the grant of the method that received the capability: elsewhere nothing to report.
+            if (!CapabilityHolders.HoldsGranted(block.OwningSymbol, grants)) return;
+            block.RegisterOperationAction(c => AnalyzeInvocation(c, grants), OperationKind.Invocation);
+            block.RegisterOperationAction(c => AnalyzeMethodReference(c, grants), OperationKind.MethodReference);
+        });
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, GrantCache grants)

@@ -21,12 +21,35 @@ public sealed class ReacquireAnalyzer : ImageLockAnalyzer
     private protected override void Register(CompilationStartAnalysisContext start, KnownSymbols symbols)
     {
         var grants = new GrantCache(symbols);
-        start.RegisterOperationAction(c => Analyze(c, grants), OperationKind.Invocation);
+        start.RegisterOperationBlockStartAction(block =>
+        {
+            // Only a capability holder can reacquire: the block's owner, or else a lambda or local function taking one.
+            if (CapabilityHolders.Holds(block.OwningSymbol as IMethodSymbol, symbols))
+                block.RegisterOperationAction(c => Analyze(c, (IInvocationOperation)c.Operation, grants), OperationKind.Invocation);
+            else
+                block.RegisterOperationAction(c => AnalyzeHolderFunction(c, grants), OperationKind.AnonymousFunction, OperationKind.LocalFunction);
+        });
     }
 
-    private static void Analyze(OperationAnalysisContext context, GrantCache grants)
+    /// <summary>The calls inside the outermost lambda or local function that takes an ImageAccess (nested ones are in it).</summary>
+    private static void AnalyzeHolderFunction(OperationAnalysisContext context, GrantCache grants)
     {
-        var invocation = (IInvocationOperation)context.Operation;
+        if (!CapabilityHolders.Holds(FunctionSymbol(context.Operation), grants.Symbols)) return;
+        for (var outer = context.Operation.Parent; outer is not null; outer = outer.Parent)
+            if (CapabilityHolders.Holds(FunctionSymbol(outer), grants.Symbols)) return;
+        foreach (var operation in context.Operation.Descendants())
+            if (operation is IInvocationOperation invocation) Analyze(context, invocation, grants);
+    }
+
+    private static IMethodSymbol? FunctionSymbol(IOperation operation) => operation switch
+    {
+        IAnonymousFunctionOperation lambda => lambda.Symbol,
+        ILocalFunctionOperation local => local.Symbol,
+        _ => null,
+    };
+
+    private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation, GrantCache grants)
+    {
         var target = invocation.TargetMethod;
         string? call = null;
         IArgumentOperation? pathArgument = null;
@@ -88,13 +111,7 @@ public sealed class ReacquireAnalyzer : ImageLockAnalyzer
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            var function = current switch
-            {
-                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                ILocalFunctionOperation local => local.Symbol,
-                _ => null,
-            };
-            if (function?.Parameters.FirstOrDefault(p => symbols.IsImageAccess(p.Type)) is { } inner) return inner;
+            if (FunctionSymbol(current)?.Parameters.FirstOrDefault(p => symbols.IsImageAccess(p.Type)) is { } inner) return inner;
         }
         return (member as IMethodSymbol)?.Parameters.FirstOrDefault(p => symbols.IsImageAccess(p.Type));
     }
