@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ImageLock.Qemu.Tests.Fixtures;
+using static ImageLock.Qemu.Tests.Fixtures.ProcTasks;
 using Xunit.Abstractions;
 
 namespace ImageLock.Qemu.Tests.Commands;
@@ -15,6 +16,7 @@ namespace ImageLock.Qemu.Tests.Commands;
 /// leaves one stuck reader thread however often, and however many at once, it runs; <c>imagelock status</c> (text,
 /// JSON, the whole host) says so and exits although one of its threads is still blocked in that read.
 /// </summary>
+[Collection(nameof(StuckCommandLines))]
 public sealed class StuckCommandLineTests(ITestOutputHelper output)
 {
     [RootQemuFact]
@@ -150,35 +152,6 @@ public sealed class StuckCommandLineTests(ITestOutputHelper output)
                     Tasks(holder.Id).Select(t => $"{t} {Comm(holder.Id, t)}:\n{Stack(holder.Id, t)}")));
             Thread.Sleep(20);
         }
-    }
-
-    private static IEnumerable<int> Tasks(int pid) =>
-        Directory.EnumerateDirectories($"/proc/{pid}/task").Select(d => int.Parse(Path.GetFileName(d)));
-
-    /// <summary>The task's kernel stack (root): where it waits.</summary>
-    private static string Stack(int pid, int tid) => Stack($"/proc/{pid}/task/{tid}/stack");
-
-    private static string Stack(string file)
-    {
-        try { return File.ReadAllText(file); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
-
-    /// <summary>The task sleeps (state S or D) with one of these functions on its kernel stack.</summary>
-    private static bool WaitsIn(int pid, int tid, params string[] functions)
-    {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/task/{tid}/stat"); }
-        catch (IOException) { return false; }
-        char state = stat[(stat.LastIndexOf(')') + 2)..][0];
-        string stack = Stack(pid, tid);
-        return state is 'S' or 'D' && functions.Any(f => stack.Contains(f, StringComparison.Ordinal));
-    }
-
-    private static string Comm(int pid, int tid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/task/{tid}/comm").TrimEnd('\n'); }
-        catch (IOException) { return ""; }
     }
 
     [DllImport("libc")] private static extern int gettid();

@@ -113,7 +113,12 @@ public sealed class StuckFuse : IDisposable
                     Attr(attr.AsSpan(16), 1, 0x41ED /* S_IFDIR | 0755 */, 0);
                     Reply(unique, 0, attr);
                     break;
-                case 14: Reply(unique, 0, new byte[16]); break; // OPEN: fh 0
+                case 14: // OPEN: fh 0, FOPEN_KEEP_CACHE (an open otherwise drops the file's pages and waits on the one
+                         // an unanswered READ keeps locked: a second holder could not open the file)
+                    var open = new byte[16];
+                    BinaryPrimitives.WriteUInt32LittleEndian(open.AsSpan(8), 2);
+                    Reply(unique, 0, open);
+                    break;
                 case 25 or 18: Reply(unique, 0, []); break;      // FLUSH, RELEASE
                 case 2 or 36 or 42: break;                       // FORGET, INTERRUPT, BATCH_FORGET: no reply
                 default: Reply(unique, -38 /* ENOSYS */, []); break;
