@@ -82,6 +82,7 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.BenchCheckout bench)
             BenchmarkOutput.Lines(output, @"^Median per analyzer:", 1);
         }),
         ("--build-time", (_, output) => BenchmarkOutput.Table(output, "| methods | build | runs |", "Csc: SDK's + ImageLock's")),
+        ("--csc-cpu", (_, output) => BenchmarkOutput.Table(output, "| methods | runs | csc CPU", "SDK's + ImageLock's")),
         ("--conflict-latency", (_, output) =>
         {
             // A crowd needs a hard RLIMIT_NOFILE above its size; without it the scenario says "skipped" and why.
