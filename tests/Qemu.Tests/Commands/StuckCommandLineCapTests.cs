@@ -148,18 +148,5 @@ public sealed class StuckCommandLineCapTests(ITestOutputHelper output)
         return line.Result ?? throw new Xunit.Sdk.XunitException($"process {process.Id} ended while waiting for {what}");
     }
 
-    /// <summary>Polls until <paramref name="condition"/>; fails when the holder exits, or after twenty seconds.</summary>
-    private static void WaitFor(Func<bool> condition, Process holder, string what)
-    {
-        var guard = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.False(holder.HasExited, $"holder {holder.Id} exited while waiting for {what}");
-            if (guard.Elapsed > TimeSpan.FromSeconds(20))
-                Assert.Fail($"gave up waiting for {what} (holder {holder.Id}); its threads:\n{Describe(holder.Id)}");
-            Thread.Sleep(20);
-        }
-    }
-
     [DllImport("libc", SetLastError = true)] private static extern int kill(int pid, int signal);
 }

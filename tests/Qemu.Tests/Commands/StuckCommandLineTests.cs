@@ -139,21 +139,6 @@ public sealed class StuckCommandLineTests(ITestOutputHelper output)
         return Process.Start(info)!;
     }
 
-    /// <summary>Polls until <paramref name="condition"/>; fails when the holder exits, or after two minutes (a hang guard,
-    /// not a timing assertion).</summary>
-    private static void WaitFor(Func<bool> condition, Process holder, string what, Func<string>? more = null)
-    {
-        var guard = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.False(holder.HasExited, $"the holder exited while waiting for {what}");
-            if (guard.Elapsed > TimeSpan.FromSeconds(20)) // the message only then: it reads what may not exist yet
-                Assert.Fail($"gave up waiting for {what}; {more?.Invoke()}\nthe holder's threads:\n" + string.Join("\n",
-                    Tasks(holder.Id).Select(t => $"{t} {Comm(holder.Id, t)}:\n{Stack(holder.Id, t)}")));
-            Thread.Sleep(20);
-        }
-    }
-
     [DllImport("libc")] private static extern int gettid();
     [DllImport("libc", SetLastError = true)] private static extern int kill(int pid, int signal);
 }

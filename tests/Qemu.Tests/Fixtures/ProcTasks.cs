@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ImageLock.Qemu.Tests.Fixtures;
 
 /// <summary>A process's threads as /proc/PID/task shows them: where each waits in the kernel (its stack needs root).</summary>
@@ -35,4 +37,19 @@ public static class ProcTasks
     /// <summary>Every thread with its name and kernel stack: what a failing wait prints.</summary>
     public static string Describe(int pid) =>
         string.Join("\n", Tasks(pid).Select(t => $"{t} {Comm(pid, t)}:\n{Stack(pid, t)}"));
+
+    /// <summary>Polls until <paramref name="condition"/>; fails when the holder exits, or after two minutes (a hang guard,
+    /// not a timing assertion) with the holder's threads and <paramref name="more"/>, built only then: they may read
+    /// what does not exist yet.</summary>
+    public static void WaitFor(Func<bool> condition, Process holder, string what, Func<string>? more = null)
+    {
+        var guard = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.False(holder.HasExited, $"holder {holder.Id} exited while waiting for {what}");
+            if (guard.Elapsed > TimeSpan.FromMinutes(2))
+                Assert.Fail($"gave up waiting for {what} (holder {holder.Id}); {more?.Invoke()}\nits threads:\n{Describe(holder.Id)}");
+            Thread.Sleep(20);
+        }
+    }
 }
