@@ -11,12 +11,14 @@ namespace ImageLock.Benchmarks;
 /// the SDK's only / the SDK's + ImageLock's); then each round runs csc once per configuration, in rotated order,
 /// as a fresh process without the compiler server, and takes its CPU time from getrusage(RUSAGE_CHILDREN):
 /// the kernel's count for the reaped child, which other processes' load does not inflate (wall time is kept too).
+/// With <c>serial</c> every csc runs with <c>/parallel-</c>: one thread, so its CPU time is the work done and not
+/// also the time concurrent analysis spends waiting and spinning, which varies from run to run.
 /// </summary>
 internal static partial class CscCpu
 {
     private static readonly PackedSdk.Config[] Configs = PackedSdk.Configs;
 
-    public static int Run(int runs, int[] sizes)
+    public static int Run(int runs, int[] sizes, bool serial)
     {
         string root = BuildTime.RepositoryRoot();
         var temp = Directory.CreateTempSubdirectory("imagelock-csccpu-");
@@ -29,10 +31,10 @@ internal static partial class CscCpu
                 string project = sdk.Consumer(Path.Combine(temp.FullName, $"Consumer{methods}"), methods);
                 var (csc, rsps) = Capture(project, sdk.Env);
                 Check(project, csc, rsps);
-                rows.Add(Measure(project, csc, rsps, methods, runs));
+                rows.Add(Measure(project, csc, rsps, methods, runs, serial));
             }
-            PackedSdk.PrintTable("| methods | runs | csc CPU: no analyzers | SDK's analyzers | SDK's + ImageLock's | **ImageLock's share** (min–max) | all analyzers' share (min–max) | wall: SDK's → + ImageLock's | load |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---|", rows);
+            PackedSdk.PrintTable("| methods | runs | csc CPU: no analyzers | SDK's analyzers | SDK's + ImageLock's | **ImageLock's share** (min–max) | all analyzers' share (min–max) | wall: SDK's → + ImageLock's | load | csc |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|", rows);
             return 0;
         }
         finally
@@ -81,7 +83,7 @@ internal static partial class CscCpu
     private static string OutputOf(string project, string rsp) =>
         Path.Combine(project, File.ReadAllLines(rsp).Single(l => l.StartsWith("/out:", StringComparison.Ordinal))["/out:".Length..].Trim('"'));
 
-    private static string Measure(string project, string csc, string[] rsps, int methods, int runs)
+    private static string Measure(string project, string csc, string[] rsps, int methods, int runs, bool serial)
     {
         var cpu = Configs.Select(_ => new List<double>()).ToArray();
         var wall = Configs.Select(_ => new List<double>()).ToArray();
@@ -91,7 +93,7 @@ internal static partial class CscCpu
             {
                 int k = (i + r) % Configs.Length; // rotated: no configuration always goes first
                 load.Add(BuildTime.LoadAverage());
-                var (c, w) = Compile(project, csc, rsps[k]);
+                var (c, w) = Compile(project, csc, rsps[k], serial);
                 cpu[k].Add(c);
                 wall[k].Add(w);
                 Console.WriteLine($"// {methods:N0} methods, round {r + 1}, {Configs[k].Name}: CPU {c:N0} ms, wall {w:N0} ms");
@@ -101,16 +103,17 @@ internal static partial class CscCpu
         var all = cpu[2].Zip(cpu[0], (x, y) => (x - y) / x).ToList();
         string Cell(int k) => $"{BuildTime.MedianOf(cpu[k]):N0} ms ({cpu[k].Min():N0}–{cpu[k].Max():N0})";
         return $"| {methods:N0} | {runs} | {Cell(0)} | {Cell(1)} | {Cell(2)} | **{BuildTime.MedianOf(ours):P1}** ({ours.Min():P1}–{ours.Max():P1}) | " +
-            $"{BuildTime.MedianOf(all):P1} ({all.Min():P1}–{all.Max():P1}) | {BuildTime.MedianOf(wall[1]):N0} → {BuildTime.MedianOf(wall[2]):N0} ms | {load.Min():0.0}–{load.Max():0.0} |";
+            $"{BuildTime.MedianOf(all):P1} ({all.Min():P1}–{all.Max():P1}) | {BuildTime.MedianOf(wall[1]):N0} → {BuildTime.MedianOf(wall[2]):N0} ms | {load.Min():0.0}–{load.Max():0.0} | {(serial ? "one thread (`/parallel-`)" : "concurrent (default)")} |";
     }
 
     /// <summary>One fresh csc (no /shared: no compiler server); its user + sys CPU from the kernel once it is reaped.
     /// Nothing else of this process runs a child meanwhile, so the RUSAGE_CHILDREN delta is csc's alone.</summary>
-    private static (double CpuMs, double WallMs) Compile(string project, string csc, string rsp)
+    private static (double CpuMs, double WallMs) Compile(string project, string csc, string rsp, bool serial)
     {
+        string[] threads = serial ? ["/parallel-"] : [];
         double before = ChildrenCpuMs();
         long t0 = Stopwatch.GetTimestamp();
-        BuildTime.Exec(project, null, "dotnet", "exec", csc, $"@{rsp}").Require();
+        BuildTime.Exec(project, null, "dotnet", ["exec", csc, .. threads, $"@{rsp}"]).Require();
         double wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         return (ChildrenCpuMs() - before, wall);
     }

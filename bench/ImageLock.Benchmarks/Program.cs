@@ -12,7 +12,7 @@ return args switch
     ["--build-time", .. var rest] => BuildTime.Run(Smoke.Samples(rest.Length > 0 ? int.Parse(rest[0]) : 5),
         Smoke.Sizes(rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [1_000, 10_000]), rest.ElementAtOrDefault(2) == "server"),
     ["--csc-cpu", .. var rest] => CscCpu.Run(Smoke.Samples(rest.Length > 0 ? int.Parse(rest[0]) : 5),
-        Smoke.Sizes(rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [1_000, 10_000])),
+        Smoke.Sizes(rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [1_000, 10_000]), rest.ElementAtOrDefault(2) == "serial"),
     ["--generator-steps", .. var rest] => GeneratorSteps.Run(Smoke.Samples(rest.Length > 0 ? int.Parse(rest[0]) : 5),
         Smoke.Sizes(rest.Length > 1 ? [.. rest[1].Split(',').Select(int.Parse)] : [100, 1_000, 10_000]), rest.ElementAtOrDefault(2)),
     ["--conflict-latency", .. var rest] => ConflictLatency.Run(Smoke.Samples(rest.Length > 0 ? int.Parse(rest[0]) : 200)),
