@@ -82,7 +82,12 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.BenchCheckout bench)
             BenchmarkOutput.Lines(output, @"^Median per analyzer:", 1);
         }),
         ("--build-time", (_, output) => BenchmarkOutput.Table(output, "| methods | build | runs |", "Csc: SDK's + ImageLock's")),
-        ("--csc-cpu", (_, output) => BenchmarkOutput.Table(output, "| methods | runs | csc CPU", "SDK's + ImageLock's")),
+        ("--csc-cpu", (command, output) =>
+        {
+            var rows = BenchmarkOutput.Table(output, "| methods | runs | csc CPU", "SDK's + ImageLock's");
+            string threads = command.Split(' ').Contains("serial") ? "one thread (`/parallel-`)" : "concurrent (default)";
+            Assert.All(rows, row => Assert.Equal(threads, row[^1]));
+        }),
         ("--conflict-latency", (_, output) =>
         {
             // A crowd needs a hard RLIMIT_NOFILE above its size; without it the scenario says "skipped" and why.
