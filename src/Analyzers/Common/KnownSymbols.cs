@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ImageLock.Analyzers.Common;
 
@@ -46,8 +47,23 @@ internal sealed class KnownSymbols
 
     public AttributeData? FindAttribute(ISymbol symbol)
     {
+        if (!MayCarryAttributes(symbol)) return null;
         foreach (var attribute in symbol.GetAttributes())
             if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Attribute)) return attribute;
         return null;
+    }
+
+    /// <summary>
+    /// False for a source method whose declaration has no attribute list, most methods of a codebase: asking those for
+    /// their attributes binds for nothing, and in a concurrent build races the compiler completing the same symbol.
+    /// Partial methods merge the attributes of two declarations, so they are always asked.
+    /// </summary>
+    private static bool MayCarryAttributes(ISymbol symbol)
+    {
+        if (symbol is not IMethodSymbol { PartialDefinitionPart: null, PartialImplementationPart: null } method
+            || method.DeclaringSyntaxReferences.IsEmpty) return true;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+            if (reference.GetSyntax() is not MethodDeclarationSyntax { AttributeLists.Count: 0 }) return true;
+        return false;
     }
 }
