@@ -5,8 +5,10 @@ using Reacquire = ImageLock.Analyzers.Tests.ImageLockVerifier<ImageLock.Analyzer
 namespace ImageLock.Analyzers.Tests;
 
 /// <summary>
-/// The rules register their per-operation actions only in bodies that can see a capability (CapabilityHolders); these
-/// cases fail if that gate is too narrow: a holder that is not the block's owner, and annotated methods spread over files.
+/// The rules register their per-operation actions only in bodies that can see a capability (CapabilityHolders), and ask
+/// a method for its attributes only when its declaration has an attribute list (KnownSymbols); these cases fail if
+/// either gate is too narrow: a holder that is not the block's owner, annotated methods spread over files, and a
+/// partial method whose attribute is on the other declaration.
 /// </summary>
 public class CapabilityHolderGateTests
 {
@@ -94,4 +96,32 @@ public class CapabilityHolderGateTests
                 """,
             ],
             Escape.Diagnostic("IMGL0004").WithLocation(0).WithArguments("image", "is stored in field '_saved'"));
+
+    [Fact]
+    public Task A_partial_method_is_judged_by_the_attribute_on_either_of_its_declarations() =>
+        Permission.VerifyAnalyzerInFilesAsync(
+            [
+                """
+                using ImageLock;
+                partial class Job
+                {
+                    [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                    private partial void Load(ImageAccess image);
+
+                    private partial void Save(ImageAccess image);
+                }
+                """,
+                """
+                using ImageLock;
+                partial class Job
+                {
+                    private partial void Load(ImageAccess image) => {|#0:image.SetLength(0)|};
+
+                    [RequiresImageAccess(Perm.Read, Unshare.Write)]
+                    private partial void Save(ImageAccess image) => {|#1:image.SetLength(0)|};
+                }
+                """,
+            ],
+            Permission.Diagnostic("IMGL0001").WithLocation(0).WithArguments("SetLength", "Perm.Resize", "Load", "Perm.Read, Unshare.Write", ""),
+            Permission.Diagnostic("IMGL0001").WithLocation(1).WithArguments("SetLength", "Perm.Resize", "Save", "Perm.Read, Unshare.Write", ""));
 }
