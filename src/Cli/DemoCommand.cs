@@ -25,13 +25,15 @@ internal static class DemoCommand
                 output.WriteLine("1. A backup reader holds it: perm=read unshare=write,resize (no one may write or resize while it copies).");
                 output.WriteLine();
                 output.WriteLine("2. A writer asks for perm=read,write, as a VM would, and is refused with QEMU's own message:");
-                if (!ImageLease.TryAcquire(image, Perm.Read | Perm.Write, Unshare.None, out var writer, out var conflict))
-                    Indent(output, "imagelock: " + conflict.Message);
-                else
+                try
                 {
-                    writer.Dispose();
+                    ImageLease.Acquire(image, Perm.Read | Perm.Write, Unshare.None, new ImageLockOptions { HolderScanBudget = Refusals.HolderScanBudget }).Dispose();
                     output.WriteLine("   unexpected: the writer was not refused");
                     return ExitCodes.Conflict;
+                }
+                catch (ImageLockConflictException conflict)
+                {
+                    Indent(output, "imagelock: " + conflict.Message);
                 }
                 RunQemuIoWrite(output, image);
                 output.WriteLine();

@@ -21,6 +21,7 @@ internal static class HoldCommand
             {
                 Wait = options.Wait,
                 Locking = options.Posix ? LockingMode.Posix : LockingMode.Ofd,
+                HolderScanBudget = Refusals.HolderScanBudget,
             }, refuseQcow2Header: options.Format is null, signals.Stopping);
         }
         catch (OperationCanceledException)

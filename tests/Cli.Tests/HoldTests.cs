@@ -63,9 +63,9 @@ public sealed class HoldTests
         Assert.True(r.Exit == 1, CliFacts.Describe(r));
         Assert.Contains("Failed to get \"write\" lock", r.Err);
         Assert.Contains($"Is another process using the image [{image.Path}]?", r.Err);
-        // Named within the default 50 ms holder scan budget, or the message says the budget ran out (a loaded machine).
-        Assert.True(r.Err.Contains($"held by pid {Environment.ProcessId}", StringComparison.Ordinal)
-            || r.Err.Contains("Stopped naming holders of byte 201 after 50 ms", StringComparison.Ordinal), CliFacts.Describe(r));
+        // imagelock scans without the library's 50 ms budget (Refusals): the holder is named however busy the machine.
+        Assert.True(r.Err.Contains($"held by pid {Environment.ProcessId}", StringComparison.Ordinal), CliFacts.Describe(r));
+        Assert.DoesNotContain("Stopped naming", r.Err);
         Assert.Equal("{100,201}", string.Concat("{", string.Join(",", ProcFd.BytesOn(image.Path)), "}"));
     }
 

@@ -30,6 +30,8 @@ public sealed partial class ReadmeTryItTests(PackedFeed feed)
         var demo = Shell(cli);
         Assert.True(demo.ExitCode == 0, demo.Output);
         Assert.Contains("Failed to get \"write\" lock", demo.Output);
+        Assert.Matches(@"held by pid \d+ fd \d+ \(.*imagelock demo\): perm=read unshare=write,resize", demo.Output);
+        Assert.DoesNotContain("Stopped naming", demo.Output);
         Assert.Contains("unshare=write,resize", demo.Output);
 
         var tool = Shell(backup);

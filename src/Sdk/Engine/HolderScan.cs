@@ -68,8 +68,10 @@ internal static class HolderScan
                     });
                 if (outcome == ScanOutcome.Unreadable) complete = false;
                 if (outcome == ScanOutcome.More && round == 0) deferred.Add(pid);
+                // Out of time after every owner was found: only processes sharing a named descriptor were left to
+                // find, so the answer to "who holds it" is complete and the refusal must not say otherwise.
                 if (outcome == ScanOutcome.OutOfTime)
-                    return new HolderReport(Sorted(holders), HolderNote.OutOfTime, lockByte, budget);
+                    return new HolderReport(Sorted(holders), seen.Count >= owners ? HolderNote.None : HolderNote.OutOfTime, lockByte, budget);
             }
             // Every owner /proc/locks counts is found (an inherited descriptor, e.g. hold's CMD, shares its owner):
             // the rest of the big tables can only hold more copies.
