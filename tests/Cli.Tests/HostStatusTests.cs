@@ -122,7 +122,7 @@ public sealed class HostStatusTests
         Assert.Contains("dïsk.raw", r.Out); // unescaped, not d\u00EFsk
         using var doc = JsonDocument.Parse(r.Out);
         Assert.Equal(1, doc.RootElement.GetProperty("version").GetInt32());
-        var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), e => e.GetProperty("path").GetString() == image.Path);
+        var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), e => JsonPaths.Is(e, image.Path));
         Assert.Equal(["consistent-read", "write-unchanged"], entry.GetProperty("perm").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["resize"], entry.GetProperty("unshare").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(Inode(image.Path), entry.GetProperty("inode").GetUInt64());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageLock.Qemu.Tests.Fixtures;
+using ImageLock.Tests.Support;
 
 namespace ImageLock.Qemu.Tests.Commands;
 
@@ -18,7 +19,7 @@ public sealed class HostStatusQemuTests
         var json = ImagelockCli.Run("status", "--json");
         Assert.True(json.Ok, json.Stderr + json.Stdout);
         using var doc = JsonDocument.Parse(json.Stdout);
-        var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), e => e.GetProperty("path").GetString() == qemu.Image);
+        var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), e => JsonPaths.Is(e, qemu.Image));
         static string Names(int bits) => string.Join(",", Enumerable.Range(0, PermNames.Count).Where(i => (bits & (1 << i)) != 0)
             .Select(i => PermNames.QemuName(i).Replace(' ', '-')));
         Assert.Equal(Names((int)probed.Perm), string.Join(",", entry.GetProperty("perm").EnumerateArray().Select(e => e.GetString())));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ImageLock.Qemu.Tests.Fixtures;
+using ImageLock.Tests.Support;
 using Xunit.Abstractions;
 using static ImageLock.Qemu.Tests.Fixtures.ProcTasks;
 
@@ -76,7 +77,7 @@ public sealed class StuckCommandLineCapTests(ITestOutputHelper output)
                 var entries = doc.RootElement.GetProperty("images").EnumerateArray().ToList();
                 for (int i = 0; i < Holders; i++)
                 {
-                    var entry = Assert.Single(entries, e => e.GetProperty("path").GetString() == images[i]);
+                    var entry = Assert.Single(entries, e => JsonPaths.Is(e, images[i]));
                     var json = Assert.Single(entry.GetProperty("holders").EnumerateArray());
                     Assert.Equal(holders[i].Id, json.GetProperty("pid").GetInt32());
                     Assert.Equal(comms[holders[i].Id], json.GetProperty("command").GetString());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ImageLock.Qemu.Tests.Fixtures;
+using ImageLock.Tests.Support;
 using static ImageLock.Qemu.Tests.Fixtures.ProcTasks;
 using Xunit.Abstractions;
 
@@ -97,7 +98,7 @@ public sealed class StuckCommandLineTests(ITestOutputHelper output)
                 var run = ImagelockCli.Run(args);
                 Assert.True(run.Ok, run.Stderr + run.Stdout);
                 using var doc = JsonDocument.Parse(run.Stdout);
-                var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), i => i.GetProperty("path").GetString() == image);
+                var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), i => JsonPaths.Is(i, image));
                 var json = Assert.Single(entry.GetProperty("holders").EnumerateArray());
                 Assert.Equal(holder.Id, json.GetProperty("pid").GetInt32());
                 Assert.Equal(comm, json.GetProperty("command").GetString());

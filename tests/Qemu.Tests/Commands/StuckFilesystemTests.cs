@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ImageLock.Qemu.Tests.Fixtures;
+using ImageLock.Tests.Support;
 
 namespace ImageLock.Qemu.Tests.Commands;
 
@@ -48,7 +49,7 @@ public sealed class StuckFilesystemTests
                 var run = ImagelockCli.Run(args);
                 Assert.True(run.Ok, run.Stderr + run.Stdout);
                 using var doc = JsonDocument.Parse(run.Stdout);
-                var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), i => i.GetProperty("path").GetString() == qemu.Image);
+                var entry = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray(), i => JsonPaths.Is(i, qemu.Image));
                 Assert.Equal(qemu.Process.Pid, Assert.Single(entry.GetProperty("holders").EnumerateArray()).GetProperty("pid").GetInt32());
             }
 
